@@ -1,0 +1,56 @@
+// Building the events ingest and workers publish, and reading the ones workers consume.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace fotogal::events {
+
+// What ingest knows about an accepted upload; becomes the `data` of an uploaded event.
+struct UploadFacts {
+    std::string image_id;
+    std::string object_key;
+    std::uint64_t size = 0;
+    std::string content_type;
+    std::string sha256;
+    std::string uploaded_at;  // RFC 3339
+    std::uint32_t width = 0;
+    std::uint32_t height = 0;
+    std::map<std::string, std::string> attributes;
+};
+
+// A CloudEvents 1.0 envelope around `data` with a fresh event id; `subject` = image id.
+nlohmann::json envelope(std::string_view type, std::string_view source, std::string_view image_id,
+                        nlohmann::json data);
+
+nlohmann::json uploaded_event(const UploadFacts& facts, std::string_view source);
+
+// A request to (re)process one image, whatever event it came from.
+struct ImageRequest {
+    std::string event_id;
+    std::string type;  // uploaded, reprocess or the OCI create-object type
+    std::string image_id;
+    std::string object_key;
+    bool force = false;   // reprocess even when the manifest is current
+    nlohmann::json data;  // the event's data as received (attributes, sha256, ...)
+};
+
+// An event that needs no work (a bucket event about the pipeline's own outputs).
+struct Ignored {
+    std::string reason;
+};
+
+// Not JSON, not a known type, or missing what is needed: goes to the dead-letter topic.
+struct Invalid {
+    std::string reason;
+};
+
+using ParsedEvent = std::variant<ImageRequest, Ignored, Invalid>;
+
+ParsedEvent parse_event(std::string_view value);
+
+}  // namespace fotogal::events

@@ -1,0 +1,121 @@
+#include "common/kafka/consumer.hpp"
+
+#include <cstring>
+#include <stdexcept>
+
+#include "common/log.hpp"
+
+namespace fotogal::kafka {
+
+namespace {
+
+struct PartitionListDeleter {
+    void operator()(rd_kafka_topic_partition_list_t* l) const {
+        rd_kafka_topic_partition_list_destroy(l);
+    }
+};
+using PartitionListPtr = std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter>;
+
+std::vector<PartitionOffset> to_vector(const rd_kafka_topic_partition_list_t* parts) {
+    std::vector<PartitionOffset> out;
+    for (int i = 0; i < parts->cnt; ++i)
+        out.push_back({parts->elems[i].topic, parts->elems[i].partition, parts->elems[i].offset});
+    return out;
+}
+
+PartitionListPtr to_list(const std::vector<PartitionOffset>& offsets) {
+    PartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size())));
+    for (const auto& o : offsets)
+        rd_kafka_topic_partition_list_add(list.get(), o.topic.c_str(), o.partition)->offset =
+            o.offset;
+    return list;
+}
+
+}  // namespace
+
+Consumer::Consumer(const KafkaSettings& settings, const std::string& group, RebalanceHooks hooks)
+    : hooks_(std::move(hooks)) {
+    ConfPtr conf = make_conf(
+        settings,
+        {
+            {"group.id", group},
+            // Offsets are committed by the worker, only up to fully finished work.
+            {"enable.auto.commit", "false"},
+            {"enable.auto.offset.store", "false"},
+            {"auto.offset.reset", "earliest"},
+            // Every member must use the same strategy; name it rather than rely on defaults.
+            {"partition.assignment.strategy", "range,roundrobin"},
+        });
+    rd_kafka_conf_set_rebalance_cb(conf.get(), &Consumer::on_rebalance);
+    rd_kafka_conf_set_opaque(conf.get(), this);
+    char err[512];
+    rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), err, sizeof err);
+    if (!rk) throw ConfigError(std::string("cannot create Kafka consumer: ") + err);
+    conf.release();
+    rk_.reset(rk);
+    rd_kafka_poll_set_consumer(rk);
+}
+
+Consumer::~Consumer() {
+    close();
+}
+
+void Consumer::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                            rd_kafka_topic_partition_list_t* parts, void* opaque) {
+    auto* self = static_cast<Consumer*>(opaque);
+    bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+    auto parts_vec = to_vector(parts);
+    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+        log::info("partitions assigned", {{"count", parts->cnt}});
+        if (self->hooks_.assigned) self->hooks_.assigned(parts_vec);
+        if (cooperative)
+            rd_kafka_error_destroy(rd_kafka_incremental_assign(rk, parts));
+        else
+            rd_kafka_assign(rk, parts);
+    } else {
+        log::info("partitions revoked", {{"count", parts->cnt}});
+        if (self->hooks_.revoking) self->hooks_.revoking(parts_vec);
+        if (cooperative)
+            rd_kafka_error_destroy(rd_kafka_incremental_unassign(rk, parts));
+        else
+            rd_kafka_assign(rk, nullptr);
+    }
+}
+
+void Consumer::subscribe(const std::vector<std::string>& topics) {
+    PartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(topics.size())));
+    for (const auto& t : topics)
+        rd_kafka_topic_partition_list_add(list.get(), t.c_str(), RD_KAFKA_PARTITION_UA);
+    if (auto err = rd_kafka_subscribe(rk_.get(), list.get()))
+        throw std::runtime_error(std::string("Kafka subscribe failed: ") + rd_kafka_err2str(err));
+}
+
+MessagePtr Consumer::poll(std::chrono::milliseconds timeout) {
+    return MessagePtr(rd_kafka_consumer_poll(rk_.get(), static_cast<int>(timeout.count())));
+}
+
+void Consumer::commit(const std::vector<PartitionOffset>& offsets, bool synchronous) {
+    if (offsets.empty()) return;
+    auto list = to_list(offsets);
+    rd_kafka_resp_err_t err = rd_kafka_commit(rk_.get(), list.get(), synchronous ? 0 : 1);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
+        throw std::runtime_error(std::string("Kafka offset commit failed: ") +
+                                 rd_kafka_err2str(err));
+}
+
+void Consumer::seek(const std::string& topic, std::int32_t partition, std::int64_t offset) {
+    auto list = to_list({{topic, partition, offset}});
+    if (rd_kafka_error_t* error = rd_kafka_seek_partitions(rk_.get(), list.get(), 0)) {
+        log::warn("kafka seek failed", {{"error", rd_kafka_error_string(error)}});
+        rd_kafka_error_destroy(error);
+    }
+}
+
+void Consumer::close() {
+    if (closed_ || !rk_) return;
+    closed_ = true;
+    if (auto err = rd_kafka_consumer_close(rk_.get()))
+        log::warn("kafka consumer close", {{"error", rd_kafka_err2str(err)}});
+}
+
+}  // namespace fotogal::kafka

@@ -1,0 +1,58 @@
+// A consumer-group member with manual offset commits. The caller decides what is committed
+// (only finished work); this class owns the librdkafka handle and the rebalance protocol.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/kafka/kafka_settings.hpp"
+
+namespace fotogal::kafka {
+
+struct MessageDeleter {
+    void operator()(rd_kafka_message_t* m) const { rd_kafka_message_destroy(m); }
+};
+using MessagePtr = std::unique_ptr<rd_kafka_message_t, MessageDeleter>;
+
+struct PartitionOffset {
+    std::string topic;
+    std::int32_t partition = 0;
+    std::int64_t offset = 0;  // the next offset to read, as Kafka commits it
+};
+
+struct RebalanceHooks {
+    std::function<void(const std::vector<PartitionOffset>&)> assigned;
+    // Called before the partitions go away: last chance to commit finished work for them.
+    std::function<void(const std::vector<PartitionOffset>&)> revoking;
+};
+
+class Consumer {
+  public:
+    Consumer(const KafkaSettings& settings, const std::string& group, RebalanceHooks hooks);
+    ~Consumer();
+    Consumer(const Consumer&) = delete;
+    Consumer& operator=(const Consumer&) = delete;
+
+    void subscribe(const std::vector<std::string>& topics);
+    // nullptr when nothing arrived in time; messages with err set are returned as they are.
+    MessagePtr poll(std::chrono::milliseconds timeout);
+    // Throws std::runtime_error when the commit is refused (sync) or cannot be queued.
+    void commit(const std::vector<PartitionOffset>& offsets, bool synchronous);
+    // Re-reads `offset` of that partition on a later poll (after a transient failure).
+    void seek(const std::string& topic, std::int32_t partition, std::int64_t offset);
+    // Leaves the group at once so the others rebalance without waiting for a timeout.
+    void close();
+
+  private:
+    static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                             rd_kafka_topic_partition_list_t* parts, void* opaque);
+    HandlePtr rk_;
+    RebalanceHooks hooks_;
+    bool closed_ = false;
+};
+
+}  // namespace fotogal::kafka

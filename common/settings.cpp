@@ -1,0 +1,54 @@
+#include "common/settings.hpp"
+
+namespace fotogal::settings {
+
+std::vector<SettingSpec> kafka() {
+    return {
+        {"FOTOGAL_KAFKA_BROKERS", "127.0.0.1:19092", "Kafka bootstrap servers (host:port,...)"},
+        {"FOTOGAL_KAFKA_SECURITY_PROTOCOL", "PLAINTEXT",
+         "PLAINTEXT, or SASL_SSL for OCI Streaming"},
+        {"FOTOGAL_KAFKA_SASL_MECHANISM", "PLAIN", "SASL mechanism when SASL is used"},
+        {"FOTOGAL_KAFKA_SASL_USERNAME", "",
+         "SASL user (OCI Streaming: tenancy/user/streampoolOCID)"},
+        {"FOTOGAL_KAFKA_SASL_PASSWORD", "", "SASL password (OCI Streaming: an auth token)"},
+        {"FOTOGAL_KAFKA_SASL_PASSWORD_FILE", "",
+         "file holding the SASL password (wins over FOTOGAL_KAFKA_SASL_PASSWORD)"},
+        {"FOTOGAL_KAFKA_IDEMPOTENCE", "true",
+         "idempotent producer; set false for OCI Streaming, which rejects it"},
+        {"FOTOGAL_KAFKA_PROPERTIES", "",
+         "extra librdkafka properties, 'key=value;key=value' (applied last)"},
+    };
+}
+
+std::vector<SettingSpec> topics() {
+    return {
+        {"FOTOGAL_TOPIC_UPLOADS", "fotogal.uploads", "topic of upload events"},
+        {"FOTOGAL_TOPIC_REPROCESS", "fotogal.reprocess", "topic of reprocess events"},
+        {"FOTOGAL_TOPIC_RESULTS", "fotogal.results", "topic of processed/failed events"},
+        {"FOTOGAL_TOPIC_DLQ", "fotogal.dlq", "dead-letter topic"},
+    };
+}
+
+std::vector<SettingSpec> storage() {
+    return {{"FOTOGAL_STORAGE", "file://./fotogal-data",
+             "object storage URL: file:///path, s3://bucket?endpoint=...&region=..., "
+             "oci://namespace/bucket?region=..."}};
+}
+
+std::vector<SettingSpec> listen(const char* default_address) {
+    return {{"FOTOGAL_LISTEN", default_address,
+             "host:port of the HTTP endpoint (port 0 picks a free port)"}};
+}
+
+std::vector<SettingSpec> shutdown() {
+    return {{"FOTOGAL_SHUTDOWN_GRACE", "20",
+             "seconds to finish in-flight work after SIGTERM before abandoning it"}};
+}
+
+std::vector<SettingSpec> join(std::initializer_list<std::vector<SettingSpec>> groups) {
+    std::vector<SettingSpec> all;
+    for (const auto& group : groups) all.insert(all.end(), group.begin(), group.end());
+    return all;
+}
+
+}  // namespace fotogal::settings

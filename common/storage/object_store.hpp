@@ -1,0 +1,55 @@
+// The one storage interface that ingest, workers and the replay tool share. Backends are
+// chosen by URL (open_object_store): file:// here, s3:// and oci:// beside it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace fotogal::storage {
+
+// What went wrong talking to the store. `transient` errors (5xx, 429, timeouts, full disk
+// that may clear) are worth retrying; the others (bad key, denied) are not.
+class StorageError : public std::runtime_error {
+  public:
+    StorageError(const std::string& message, bool transient)
+        : std::runtime_error(message), transient_(transient) {}
+    bool transient() const { return transient_; }
+
+  private:
+    bool transient_;
+};
+
+struct ObjectInfo {
+    std::string key;
+    std::uint64_t size = 0;
+};
+
+struct ListPage {
+    std::vector<ObjectInfo> objects;  // in key order
+    std::optional<std::string> next_start_after;
+};
+
+class ObjectStore {
+  public:
+    virtual ~ObjectStore() = default;
+    // Readers see either the old object or the whole new one, never a part.
+    virtual void put(const std::string& key, std::span<const std::uint8_t> bytes,
+                     const std::string& content_type) = 0;
+    virtual std::optional<std::vector<std::uint8_t>> get(const std::string& key) = 0;
+    virtual std::optional<ObjectInfo> head(const std::string& key) = 0;
+    virtual void remove(const std::string& key) = 0;  // absent is fine
+    virtual ListPage list(const std::string& prefix, const std::string& start_after,
+                          std::size_t limit) = 0;
+    // The store's URL as an operator would write it, never with credentials.
+    virtual std::string describe() const = 0;
+};
+
+// Throws StorageError (not transient) for a URL it cannot use, naming what is wrong.
+std::unique_ptr<ObjectStore> open_object_store(const std::string& url);
+
+}  // namespace fotogal::storage

@@ -1,0 +1,104 @@
+#include "ingest/upload_service.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "common/clock.hpp"
+#include "common/digest.hpp"
+#include "common/events/image_events.hpp"
+#include "common/image_id.hpp"
+#include "common/log.hpp"
+#include "common/metrics.hpp"
+#include "common/object_keys.hpp"
+#include "common/retry.hpp"
+
+namespace fotogal::ingest {
+
+namespace {
+
+constexpr std::size_t kMaxAttributes = 32;
+constexpr std::size_t kMaxAttributeName = 64;
+constexpr std::size_t kMaxAttributeValue = 1024;
+
+std::optional<ApiError> check_attributes(const std::map<std::string, std::string>& attributes) {
+    if (attributes.size() > kMaxAttributes)
+        return ApiError{400, "too_many_attributes",
+                        "at most " + std::to_string(kMaxAttributes) + " attributes per upload"};
+    for (const auto& [k, v] : attributes)
+        if (k.empty() || k.size() > kMaxAttributeName || v.size() > kMaxAttributeValue)
+            return ApiError{400, "bad_attribute",
+                            "attribute '" + k.substr(0, kMaxAttributeName) +
+                                "': names are 1-64 bytes, values at most 1024 bytes"};
+    return std::nullopt;
+}
+
+void count(const char* result) {
+    metrics::counter("fotogal_uploads_total", "uploads by result", {{"result", result}}).inc();
+}
+
+}  // namespace
+
+UploadService::UploadService(storage::ObjectStore& store, kafka::EventPublisher& producer,
+                             std::string topic, UploadLimits limits)
+    : store_(store), producer_(producer), topic_(std::move(topic)), limits_(limits) {}
+
+UploadOutcome UploadService::accept(std::span<const std::uint8_t> body,
+                                    const std::map<std::string, std::string>& attributes) {
+    if (auto error = check_attributes(attributes)) {
+        count("rejected");
+        return *error;
+    }
+    Validation validation = validate_upload(body, limits_);
+    if (auto* error = std::get_if<ApiError>(&validation)) {
+        count("rejected");
+        return *error;
+    }
+    const auto& header = std::get<formats::ImageHeader>(validation);
+    events::UploadFacts facts;
+    facts.image_id = new_image_id();
+    facts.object_key = keys::original(facts.image_id);
+    facts.size = body.size();
+    facts.content_type = std::string(formats::media_type(header.format));
+    facts.sha256 = sha256_hex(body);
+    facts.uploaded_at = rfc3339_now();
+    facts.width = header.width;
+    facts.height = header.height;
+    facts.attributes = attributes;
+    try {
+        with_storage_retries(
+            "put original", [&] { store_.put(facts.object_key, body, facts.content_type); },
+            RetryPolicy{3, std::chrono::milliseconds(100), std::chrono::milliseconds(1000)});
+    } catch (const storage::StorageError& e) {
+        log::error("storing the original failed",
+                   {{"image_id", facts.image_id}, {"error", e.what()}});
+        count("unavailable");
+        return Unavailable{"the object store did not take the upload; try again"};
+    }
+    kafka::Delivery delivery = producer_.send(
+        topic_, facts.image_id, events::uploaded_event(facts, "/fotogal/ingest").dump());
+    if (!delivery.ok) {
+        log::error("publishing the upload event failed",
+                   {{"image_id", facts.image_id}, {"error", delivery.error}});
+        // Nothing refers to the stored original; remove it rather than leave an orphan.
+        try {
+            store_.remove(facts.object_key);
+        } catch (const storage::StorageError&) {
+        }
+        count("unavailable");
+        return Unavailable{"the event stream did not acknowledge the upload; try again"};
+    }
+    count("accepted");
+    log::info("upload accepted", {{"image_id", facts.image_id},
+                                  {"bytes", facts.size},
+                                  {"format", formats::format_name(header.format)}});
+    return Accepted{facts.image_id, facts.object_key};
+}
+
+std::optional<std::string> UploadService::status_json(const std::string& image_id) {
+    if (auto manifest = store_.get(keys::manifest(image_id)))
+        return std::string(manifest->begin(), manifest->end());
+    if (store_.head(keys::original(image_id)))
+        return nlohmann::json{{"image_id", image_id}, {"status", "pending"}}.dump();
+    return std::nullopt;
+}
+
+}  // namespace fotogal::ingest

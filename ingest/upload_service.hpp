@@ -1,0 +1,46 @@
+// Accepting an upload: validate, store the original, publish the uploaded event with
+// acks=all. Accepted only when both the store and the broker confirmed (DESIGN.md §5).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+
+#include "common/kafka/event_publisher.hpp"
+#include "common/storage/object_store.hpp"
+#include "ingest/upload_validation.hpp"
+
+namespace fotogal::ingest {
+
+struct Accepted {
+    std::string image_id;
+    std::string object_key;
+};
+
+struct Unavailable {  // 503 + Retry-After: nothing was accepted, try again
+    std::string message;
+};
+
+using UploadOutcome = std::variant<Accepted, ApiError, Unavailable>;
+
+class UploadService {
+  public:
+    UploadService(storage::ObjectStore& store, kafka::EventPublisher& producer, std::string topic,
+                  UploadLimits limits);
+
+    UploadOutcome accept(std::span<const std::uint8_t> body,
+                         const std::map<std::string, std::string>& attributes);
+
+    // The manifest if the image is done, {"status":"pending"} if only the original exists.
+    std::optional<std::string> status_json(const std::string& image_id);
+
+  private:
+    storage::ObjectStore& store_;
+    kafka::EventPublisher& producer_;
+    std::string topic_;
+    UploadLimits limits_;
+};
+
+}  // namespace fotogal::ingest

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages the project needs, only those missing; uses sudo when not
+# root. Usage: scripts/deps.sh [--quickstart]   (--quickstart adds the sample images)
+set -euo pipefail
+
+packages=(
+  g++ cmake ninja-build pkg-config make
+  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
+  librdkafka-dev libssl-dev libexif-dev
+  nlohmann-json3-dev libcpp-httplib-dev doctest-dev
+  clang-format python3 curl ca-certificates
+)
+[[ "${1:-}" == "--quickstart" ]] && packages+=(sway-backgrounds)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "installing: ${missing[*]}" >&2
+sudo=""
+[[ $(id -u) -ne 0 ]] && sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q >&2
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >&2

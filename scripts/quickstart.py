@@ -1,0 +1,246 @@
+#!/usr/bin/env python3
+"""Quick start driver: runs the embedded broker, ingest and N workers on loopback, uploads a
+folder of images, waits for every manifest and reports what happened to each file.
+
+Called by scripts/quickstart.sh (which installs and builds first); the end-to-end test calls
+it too. Standard library only.
+"""
+import argparse
+import json
+import mimetypes
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+DEFAULT_IMAGES = Path("/usr/share/backgrounds/sway")  # Debian package sway-backgrounds
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Stack:
+    """The processes of one quick-start run; stopped (TERM, then KILL) however the run ends."""
+
+    def __init__(self, bin_dir: Path, run_dir: Path):
+        self.bin_dir = bin_dir
+        self.run_dir = run_dir
+        self.procs = []  # (name, Popen, log path)
+        self.env = dict(os.environ)
+
+    def start(self, name, binary, extra_env=None):
+        log_path = self.run_dir / "logs" / f"{name}.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        env = dict(self.env, **(extra_env or {}))
+        with open(log_path, "wb") as log:
+            proc = subprocess.Popen([str(self.bin_dir / binary)], env=env, stdout=log,
+                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self.procs.append((name, proc, log_path))
+        return proc, log_path
+
+    def crashed(self):
+        """Processes that ended while they should still be running."""
+        return [(n, p.returncode) for n, p, _ in self.procs if p.poll() is not None]
+
+    def stop(self, grace=25.0):
+        """Stops in reverse start order, each process after the ones that depend on it, so
+        workers still reach the broker to commit and leave the group."""
+        results = {}
+        for name, proc, _ in reversed(self.procs):
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            results[name] = proc.returncode
+        return dict(reversed(results.items()))
+
+
+def wait_for(what, condition, timeout, stack=None):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        if stack and stack.crashed():
+            raise RuntimeError(f"while waiting for {what}: process ended: {stack.crashed()}")
+        time.sleep(0.05)
+    raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {what}")
+
+
+def log_field(log_path, message, field):
+    """A field of the first JSON log line with that message, or None."""
+    try:
+        for line in log_path.read_text(errors="replace").splitlines():
+            if line.startswith("{"):
+                try:
+                    entry = json.loads(line)
+                except ValueError:
+                    continue
+                if entry.get("msg") == message:
+                    return entry.get(field)
+    except FileNotFoundError:
+        pass
+    return None
+
+
+def http(method, url, body=None, headers=None, timeout=60):
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def upload(base, path):
+    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    if not content_type.startswith("image/"):
+        content_type = "application/octet-stream"
+    started = time.monotonic()
+    status, body = http("POST", f"{base}/v1/images", path.read_bytes(),
+                        {"Content-Type": content_type})
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        answer = {}
+    record = {"file": str(path), "http_status": status, "uploaded_at": started}
+    if status == 202:
+        record.update(id=answer.get("id"), status="pending")
+    else:
+        error = answer.get("error") if isinstance(answer, dict) else None
+        clear = isinstance(error, dict) and error.get("code") and error.get("message")
+        record.update(id=None, status="rejected" if 400 <= status < 500 and clear else "error",
+                      error=error or body[:200].decode("utf-8", "replace"))
+    return record
+
+
+def poll_manifests(base, records, timeout, stack):
+    pending = {r["id"]: r for r in records if r["status"] == "pending"}
+    total = len(pending)
+    deadline = time.monotonic() + timeout
+    while pending and time.monotonic() < deadline:
+        for image_id, record in list(pending.items()):
+            status, body = http("GET", f"{base}/v1/images/{image_id}")
+            if status != 200:
+                continue
+            manifest = json.loads(body)
+            if manifest.get("status") in ("processed", "failed"):
+                record["status"] = manifest["status"]
+                record["latency_ms"] = round((time.monotonic() - record["uploaded_at"]) * 1000)
+                record["renditions"] = [
+                    {k: o[k] for k in ("name", "width", "height", "key")}
+                    for o in manifest.get("outputs", [])]
+                if "reason" in manifest:
+                    record["reason"] = manifest["reason"]
+                del pending[image_id]
+        progress(f"processed {total - len(pending)}/{total}")
+        if stack.crashed():
+            break
+        if pending:
+            time.sleep(0.1)
+    for record in pending.values():
+        record["status"] = "timeout"
+
+
+def progress(text):
+    if sys.stderr.isatty():
+        sys.stderr.write("\r" + text.ljust(40))
+        sys.stderr.flush()
+
+
+def print_table(records):
+    rows = [("file", "id", "status", "renditions", "latency")]
+    for r in records:
+        if r["status"] == "processed":
+            detail = " ".join(f"{o['name']}:{o['width']}x{o['height']}" for o in r["renditions"])
+        elif r["status"] == "failed":
+            detail = f"{r['reason']['code']}: {r['reason']['message']}"
+        elif r["status"] == "rejected":
+            detail = f"HTTP {r['http_status']} {r['error']['code']}: {r['error']['message']}"
+        else:
+            detail = str(r.get("error", ""))
+        latency = f"{r['latency_ms']} ms" if "latency_ms" in r else "-"
+        rows.append((Path(r["file"]).name, r["id"] or "-", r["status"], detail[:110], latency))
+    widths = [max(len(str(row[i])) for row in rows) for i in range(4)]
+    for row in rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(row[:4], widths)) + "  " + row[4])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--images", type=Path, default=DEFAULT_IMAGES,
+                        help="folder of images to upload (default: the sway-backgrounds set)")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON to FILE")
+    parser.add_argument("--bin", type=Path, default=ROOT / "build" / "bin")
+    parser.add_argument("--run-dir", type=Path,
+                        help="where storage and logs go (default: a new temporary folder)")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for work")
+    args = parser.parse_args()
+
+    files = sorted(p for p in args.images.iterdir() if p.is_file()) if args.images.is_dir() else []
+    if not files:
+        print(f"no images found in {args.images}", file=sys.stderr)
+        return 2
+    run_dir = args.run_dir or Path(tempfile.mkdtemp(prefix="fotogal-quickstart-"))
+    if run_dir.exists():
+        shutil.rmtree(run_dir / "data", ignore_errors=True)
+    run_dir.mkdir(parents=True, exist_ok=True)
+
+    stack = Stack(args.bin, run_dir)
+    stack.env.update(FOTOGAL_STORAGE=f"file://{run_dir / 'data'}",
+                     FOTOGAL_DEVBROKER_BOOTSTRAP_FILE=str(run_dir / "bootstrap"))
+    records, stopped = [], {}
+    try:
+        stack.start("devbroker", "fotogal-devbroker")
+        bootstrap = wait_for("the embedded broker", lambda: (run_dir / "bootstrap").exists()
+                             and (run_dir / "bootstrap").read_text().strip(), 30, stack)
+        stack.env["FOTOGAL_KAFKA_BROKERS"] = bootstrap
+        _, ingest_log = stack.start("ingest", "fotogal-ingest", {"FOTOGAL_LISTEN": "127.0.0.1:0"})
+        for i in range(args.workers):
+            stack.start(f"worker-{i + 1}", "fotogal-worker", {"FOTOGAL_LISTEN": "127.0.0.1:0"})
+        port = wait_for("ingest", lambda: log_field(ingest_log, "ingest ready", "listen_port"),
+                        30, stack)
+        base = f"http://127.0.0.1:{port}"
+        wait_for("ingest readiness", lambda: http("GET", f"{base}/readyz")[0] == 200, 30, stack)
+        print(f"embedded broker {bootstrap}, ingest {base}, {args.workers} workers; "
+              f"uploading {len(files)} files from {args.images}", file=sys.stderr)
+        for n, path in enumerate(files, 1):
+            records.append(upload(base, path))
+            progress(f"uploaded {n}/{len(files)}")
+        poll_manifests(base, records, args.timeout, stack)
+        if sys.stderr.isatty():
+            sys.stderr.write("\n")
+    finally:
+        crashed = stack.crashed()
+        stopped = stack.stop()
+
+    for r in records:
+        r.pop("uploaded_at", None)
+    print_table(records)
+    counts = {}
+    for r in records:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    print(f"\n{len(records)} files: " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())))
+    print(f"renditions and manifests are in {run_dir / 'data'}; logs in {run_dir / 'logs'}")
+    if args.json:
+        args.json.write_text(json.dumps({"images": records, "processes": stopped}, indent=2))
+
+    problems = [f"{Path(r['file']).name}: {r['status']}" for r in records
+                if r["status"] not in ("processed", "failed", "rejected")]
+    problems += [f"{name} ended early with status {code}" for name, code in crashed]
+    problems += [f"{name} exited with status {code}" for name, code in stopped.items() if code]
+    for p in problems:
+        print(f"PROBLEM: {p}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

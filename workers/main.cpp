@@ -1,0 +1,82 @@
+// fotogal-worker: consumes image events (FOTOGAL_TOPIC) in a consumer group, runs the
+// pipeline, writes renditions and the manifest, emits result events.
+#include <unistd.h>
+
+#include <iostream>
+
+#include "common/http/http_server.hpp"
+#include "common/kafka/producer.hpp"
+#include "common/log.hpp"
+#include "common/settings.hpp"
+#include "common/shutdown_signal.hpp"
+#include "workers/consumer_loop.hpp"
+#include "workers/pipeline/recipe.hpp"
+
+using namespace fotogal;
+
+namespace {
+
+std::vector<SettingSpec> worker_settings() {
+    return settings::join({
+        settings::kafka(),
+        settings::topics(),
+        settings::storage(),
+        settings::listen("127.0.0.1:8081"),
+        settings::shutdown(),
+        {{"FOTOGAL_TOPIC", "fotogal.uploads",
+          "topic this worker consumes (the uploads or the reprocess topic)"},
+         {"FOTOGAL_GROUP", "fotogal-workers", "consumer group of this worker deployment"},
+         {"FOTOGAL_RECIPE", "", "recipe JSON file (empty: the built-in default recipe)"}},
+    });
+}
+
+std::string hostname() {
+    char buf[256] = {};
+    gethostname(buf, sizeof buf - 1);
+    return buf;
+}
+
+int run(const Config& config) {
+    // First, so every thread started below inherits the blocked signal mask.
+    std::stop_source stop;
+    ShutdownSignal signal([&] { stop.request_stop(); });
+    pipeline::Recipe recipe = pipeline::load_recipe(config.str("FOTOGAL_RECIPE"));
+    auto store = storage::open_object_store(config.str("FOTOGAL_STORAGE"));
+    auto kafka = kafka::kafka_settings_from(config);
+    kafka::Producer producer(kafka, std::chrono::seconds(30));
+    worker::HandlerContext ctx{
+        *store,
+        producer,
+        recipe,
+        {config.str("FOTOGAL_TOPIC_RESULTS"), config.str("FOTOGAL_TOPIC_DLQ")},
+        "/fotogal/worker/" + hostname()};
+    worker::ConsumerLoop loop(kafka,
+                              {config.str("FOTOGAL_TOPIC"), config.str("FOTOGAL_GROUP"),
+                               config.seconds("FOTOGAL_SHUTDOWN_GRACE")},
+                              ctx);
+    http::HttpServer http(config.str("FOTOGAL_LISTEN"), [&] { return loop.assigned(); });
+    http.start();
+    log::info("worker ready", {{"listen_port", http.port()},
+                               {"storage", store->describe()},
+                               {"recipe_fingerprint", recipe.fingerprint},
+                               {"topic", config.str("FOTOGAL_TOPIC")}});
+    loop.run(stop.get_token());
+    http.stop();
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        Config config("fotogal-worker", worker_settings(), argc, argv);
+        if (config.help_requested()) {
+            std::cout << config.help_text();
+            return 0;
+        }
+        return run(config);
+    } catch (const std::exception& e) {
+        log::error("worker cannot run", {{"error", e.what()}});
+        return 1;
+    }
+}

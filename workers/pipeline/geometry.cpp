@@ -1,0 +1,45 @@
+#include "workers/pipeline/geometry.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace fotogal::pipeline {
+
+double rendition_scale(const RenditionSpec& spec, int w, int h) {
+    double sx = static_cast<double>(spec.width) / w;
+    double sy = static_cast<double>(spec.height) / h;
+    double s = spec.fit == Fit::fit ? std::min(sx, sy) : std::max(sx, sy);
+    return std::min(1.0, s);
+}
+
+cv::Size scaled_size(const RenditionSpec& spec, int w, int h) {
+    double s = rendition_scale(spec, w, h);
+    return {std::max(1, static_cast<int>(std::lround(w * s))),
+            std::max(1, static_cast<int>(std::lround(h * s)))};
+}
+
+cv::Size rendition_size(const RenditionSpec& spec, int w, int h) {
+    cv::Size s = scaled_size(spec, w, h);
+    if (spec.fit == Fit::cover) {
+        s.width = std::min(s.width, spec.width);
+        s.height = std::min(s.height, spec.height);
+    }
+    return s;
+}
+
+int shrink_on_load_denominator(const Recipe& recipe, int w, int h) {
+    int needed_w = 1, needed_h = 1;
+    for (const auto& spec : recipe.renditions) {
+        cv::Size s = scaled_size(spec, w, h);
+        needed_w = std::max(needed_w, s.width);
+        needed_h = std::max(needed_h, s.height);
+    }
+    for (int d : {8, 4, 2}) {
+        // libjpeg rounds scaled dimensions up.
+        int dw = (w + d - 1) / d, dh = (h + d - 1) / d;
+        if (dw >= needed_w && dh >= needed_h) return d;
+    }
+    return 1;
+}
+
+}  // namespace fotogal::pipeline

@@ -1,0 +1,25 @@
+// Rendition geometry, shared by the decode step (how far it may shrink on load) and the
+// resize steps (what they produce), so both agree to the pixel. Never upscales.
+#pragma once
+
+#include <opencv2/core/types.hpp>
+
+#include "workers/pipeline/recipe.hpp"
+
+namespace fotogal::pipeline {
+
+// The scale (<= 1) a rendition applies to a w x h picture: fit = inside the box,
+// cover = fill the box (the excess is cropped).
+double rendition_scale(const RenditionSpec& spec, int w, int h);
+
+// The size of the scaled picture before any crop.
+cv::Size scaled_size(const RenditionSpec& spec, int w, int h);
+
+// The size of the finished rendition: scaled_size for fit, clipped to the box for cover.
+cv::Size rendition_size(const RenditionSpec& spec, int w, int h);
+
+// The largest JPEG DCT denominator (1, 2, 4 or 8) whose decoded size still covers every
+// rendition of the recipe, for a picture of w x h.
+int shrink_on_load_denominator(const Recipe& recipe, int w, int h);
+
+}  // namespace fotogal::pipeline

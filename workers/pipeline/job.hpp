@@ -1,0 +1,56 @@
+// The state one image carries through the pipeline's steps. The pipeline takes bytes and a
+// recipe and returns outputs and manifest parts; it knows nothing of Kafka or storage.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/formats/image_header.hpp"
+#include "workers/pipeline/recipe.hpp"
+
+namespace fotogal::pipeline {
+
+struct Output {
+    std::string name;
+    std::string format;      // "jpeg", "webp", "png"
+    std::string extension;   // "jpg", "webp", "png"
+    std::string media_type;  // "image/jpeg", ...
+    int width = 0;
+    int height = 0;
+    std::vector<std::uint8_t> bytes;
+};
+
+// A rendition's pixels between the resize steps and the encode step.
+struct RenditionImage {
+    const RenditionSpec* spec = nullptr;
+    cv::Mat pixels;
+};
+
+struct Job {
+    Job(std::span<const std::uint8_t> input, const Recipe& recipe)
+        : input(input), recipe(recipe), started(std::chrono::steady_clock::now()) {}
+
+    std::span<const std::uint8_t> input;
+    const Recipe& recipe;
+    std::chrono::steady_clock::time_point started;
+
+    std::optional<formats::ImageHeader> header;  // sniff
+    int orientation = 1;                         // metadata (EXIF 1..8)
+    int oriented_width = 0;                      // the picture as it is meant to be seen
+    int oriented_height = 0;
+    int decode_denominator = 1;              // decode: JPEG DCT scaling 1/2/4/8
+    cv::Mat image;                           // decode, then orient: 8-bit BGR or BGRA
+    std::vector<RenditionImage> renditions;  // renditions + thumbnail, recipe order
+    std::vector<Output> outputs;             // encode
+    nlohmann::json metadata = nlohmann::json::object();
+    nlohmann::json tags = nlohmann::json::object();
+    nlohmann::json timings_ms = nlohmann::json::object();
+};
+
+}  // namespace fotogal::pipeline

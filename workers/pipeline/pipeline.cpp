@@ -1,0 +1,45 @@
+#include "workers/pipeline/pipeline.hpp"
+
+#include <array>
+
+#include "workers/pipeline/processing_error.hpp"
+#include "workers/pipeline/steps/steps.hpp"
+
+namespace fotogal::pipeline {
+
+namespace {
+
+constexpr std::array kSteps = {
+    Step{"sniff", steps::sniff},         Step{"limits", steps::limits},
+    Step{"metadata", steps::metadata},   Step{"decode", steps::decode},
+    Step{"orient", steps::orient},       Step{"renditions", steps::renditions},
+    Step{"thumbnail", steps::thumbnail}, Step{"tags", steps::tags},
+    Step{"encode", steps::encode},
+};
+
+}  // namespace
+
+std::span<const Step> pipeline_steps() {
+    return kSteps;
+}
+
+void run_pipeline(Job& job) {
+    using namespace std::chrono;
+    for (const Step& step : kSteps) {
+        auto t0 = steady_clock::now();
+        step.run(job);
+        auto t1 = steady_clock::now();
+        job.timings_ms[std::string(step.name)] = duration<double, std::milli>(t1 - t0).count();
+        auto total = duration_cast<milliseconds>(t1 - job.started).count();
+        if (total > job.recipe.limits.max_ms)
+            throw ProcessingError("too_slow", "processing took " + std::to_string(total) +
+                                                  " ms, over the recipe's limit of " +
+                                                  std::to_string(job.recipe.limits.max_ms) +
+                                                  " ms (after step " + std::string(step.name) +
+                                                  ")");
+    }
+    job.timings_ms["total"] =
+        duration<double, std::milli>(steady_clock::now() - job.started).count();
+}
+
+}  // namespace fotogal::pipeline

@@ -1,0 +1,51 @@
+// The recipe: which renditions to make, which taggers to run with which thresholds, and the
+// limits an image must respect. Loaded from FOTOGAL_RECIPE (JSON) or built in. Its
+// fingerprint goes into every manifest so replays redo only what is stale (DESIGN.md §4).
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace fotogal::pipeline {
+
+enum class Fit { fit, cover };  // fit inside the box / fill the box, cropping the rest
+enum class OutputFormat { jpeg, webp, png, automatic };  // auto keeps alpha (WebP)
+
+struct RenditionSpec {
+    std::string name;
+    int width = 0;
+    int height = 0;
+    Fit fit = Fit::fit;
+    OutputFormat format = OutputFormat::jpeg;
+    int quality = 85;
+};
+
+struct Limits {
+    std::uint64_t max_bytes = 50ull * 1024 * 1024;
+    std::uint64_t max_pixels = 100'000'000;
+    std::int64_t max_ms = 30'000;
+};
+
+struct Recipe {
+    std::vector<RenditionSpec> renditions;
+    nlohmann::json taggers = nlohmann::json::object();  // tagger name -> its thresholds
+    Limits limits;
+    std::string fingerprint;  // sha256 of canonical JSON + worker version
+    nlohmann::json canonical;
+};
+
+class RecipeError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+Recipe default_recipe();
+// Throws RecipeError naming the field that is wrong.
+Recipe parse_recipe(const nlohmann::json& json);
+// An empty path means the built-in default.
+Recipe load_recipe(const std::string& path);
+
+}  // namespace fotogal::pipeline
