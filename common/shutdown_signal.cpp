@@ -47,4 +47,12 @@ void wait_for_stop(std::stop_token stop) {
     cv.wait(lock, stop, [] { return false; });
 }
 
+bool wait_for_stop(std::stop_token stop, std::chrono::milliseconds timeout) {
+    std::mutex mutex;
+    std::condition_variable_any cv;
+    std::unique_lock lock(mutex);
+    cv.wait_for(lock, stop, timeout, [] { return false; });
+    return stop.stop_requested();
+}
+
 }  // namespace fotogal

@@ -2,6 +2,7 @@
 // in every thread and one watcher thread waits for them with sigwait().
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <stop_token>
 #include <thread>
@@ -22,5 +23,7 @@ class ShutdownSignal {
 
 // Blocks the calling thread until `stop` is requested.
 void wait_for_stop(std::stop_token stop);
+// Blocks until `stop` is requested (true) or `timeout` has passed (false).
+bool wait_for_stop(std::stop_token stop, std::chrono::milliseconds timeout);
 
 }  // namespace fotogal

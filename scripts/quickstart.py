@@ -204,8 +204,12 @@ def main():
                              and (run_dir / "bootstrap").read_text().strip(), 30, stack)
         stack.env["FOTOGAL_KAFKA_BROKERS"] = bootstrap
         _, ingest_log = stack.start("ingest", "fotogal-ingest", {"FOTOGAL_LISTEN": "127.0.0.1:0"})
+        # The embedded (mock) broker can keep a phantom member from a worker's first join
+        # until its session times out; a short session keeps that stall to seconds.
+        worker_env = {"FOTOGAL_LISTEN": "127.0.0.1:0",
+                      "FOTOGAL_KAFKA_PROPERTIES": "session.timeout.ms=6000;heartbeat.interval.ms=500"}
         for i in range(args.workers):
-            stack.start(f"worker-{i + 1}", "fotogal-worker", {"FOTOGAL_LISTEN": "127.0.0.1:0"})
+            stack.start(f"worker-{i + 1}", "fotogal-worker", worker_env)
         port = wait_for("ingest", lambda: log_field(ingest_log, "ingest ready", "listen_port"),
                         30, stack)
         base = f"http://127.0.0.1:{port}"

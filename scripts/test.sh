@@ -14,17 +14,18 @@ mapfile -t sources < <(git ls-files --cached --others --exclude-standard -- '*.c
 clang-format --dry-run --Werror "${sources[@]}"
 
 run_suite() {
-  local build="$1"
-  ctest --test-dir "$build" --output-on-failure --timeout 900 -j "$(nproc)"
+  ctest --test-dir "$1" --output-on-failure --no-tests=error --timeout 900 -j "$(nproc)"
 }
 
 echo "== build and test" >&2
-run_suite "$("$root/scripts/build.sh")"
+build="$("$root/scripts/build.sh")"  # assigned first, so a failed build stops the script
+run_suite "$build"
 
 if [[ "${1:-}" != "--no-sanitize" ]]; then
   echo "== build and test under AddressSanitizer + UndefinedBehaviorSanitizer" >&2
   export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
   export LSAN_OPTIONS="suppressions=$root/tests/sanitizer/lsan.supp:print_suppressions=0"
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-  run_suite "$("$root/scripts/build.sh" --sanitize)"
+  build="$("$root/scripts/build.sh" --sanitize)"
+  run_suite "$build"
 fi

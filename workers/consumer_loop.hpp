@@ -16,7 +16,6 @@ namespace fotogal::worker {
 struct LoopSettings {
     std::string topic;
     std::string group;
-    std::chrono::milliseconds shutdown_grace{20000};
 };
 
 class ConsumerLoop {

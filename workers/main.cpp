@@ -2,6 +2,7 @@
 // pipeline, writes renditions and the manifest, emits result events.
 #include <unistd.h>
 
+#include <cstdlib>
 #include <iostream>
 
 #include "common/http/http_server.hpp"
@@ -37,9 +38,18 @@ std::string hostname() {
 }
 
 int run(const Config& config) {
-    // First, so every thread started below inherits the blocked signal mask.
-    std::stop_source stop;
-    ShutdownSignal signal([&] { stop.request_stop(); });
+    // First, so every thread started below inherits the blocked signal mask. Past the grace
+    // period after SIGTERM, in-flight work is abandoned: exiting without its commit means it
+    // is delivered again, to the group's remaining members.
+    std::stop_source stop, finished;
+    ShutdownSignal signal([&, grace = config.seconds("FOTOGAL_SHUTDOWN_GRACE")] {
+        stop.request_stop();
+        if (!wait_for_stop(finished.get_token(), grace)) {
+            log::error("shutdown grace period over; abandoning in-flight work",
+                       {{"grace_ms", grace.count()}});
+            std::_Exit(2);
+        }
+    });
     pipeline::Recipe recipe = pipeline::load_recipe(config.str("FOTOGAL_RECIPE"));
     auto store = storage::open_object_store(config.str("FOTOGAL_STORAGE"));
     auto kafka = kafka::kafka_settings_from(config);
@@ -50,9 +60,7 @@ int run(const Config& config) {
         recipe,
         {config.str("FOTOGAL_TOPIC_RESULTS"), config.str("FOTOGAL_TOPIC_DLQ")},
         "/fotogal/worker/" + hostname()};
-    worker::ConsumerLoop loop(kafka,
-                              {config.str("FOTOGAL_TOPIC"), config.str("FOTOGAL_GROUP"),
-                               config.seconds("FOTOGAL_SHUTDOWN_GRACE")},
+    worker::ConsumerLoop loop(kafka, {config.str("FOTOGAL_TOPIC"), config.str("FOTOGAL_GROUP")},
                               ctx);
     http::HttpServer http(config.str("FOTOGAL_LISTEN"), [&] { return loop.assigned(); });
     http.start();
@@ -61,6 +69,7 @@ int run(const Config& config) {
                                {"recipe_fingerprint", recipe.fingerprint},
                                {"topic", config.str("FOTOGAL_TOPIC")}});
     loop.run(stop.get_token());
+    finished.request_stop();
     http.stop();
     return 0;
 }
