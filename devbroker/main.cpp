@@ -12,6 +12,7 @@
 #include "common/config.hpp"
 #include "common/kafka/kafka_settings.hpp"
 #include "common/log.hpp"
+#include "common/program_main.hpp"
 #include "common/settings.hpp"
 #include "common/shutdown_signal.hpp"
 
@@ -69,15 +70,5 @@ int run(const Config& config) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    try {
-        Config config("fotogal-devbroker", devbroker_settings(), argc, argv);
-        if (config.help_requested()) {
-            std::cout << config.help_text();
-            return 0;
-        }
-        return run(config);
-    } catch (const std::exception& e) {
-        log::error("embedded broker cannot run", {{"error", e.what()}});
-        return 1;
-    }
+    return program_main("fotogal-devbroker", devbroker_settings(), argc, argv, run);
 }

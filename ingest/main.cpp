@@ -1,10 +1,10 @@
 // fotogal-ingest: the upload endpoint. Stores originals and publishes upload events.
-#include <iostream>
 #include <stop_token>
 
 #include "common/http/http_server.hpp"
 #include "common/kafka/producer.hpp"
 #include "common/log.hpp"
+#include "common/program_main.hpp"
 #include "common/settings.hpp"
 #include "common/shutdown_signal.hpp"
 #include "ingest/routes.hpp"
@@ -52,15 +52,5 @@ int run(const Config& config) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    try {
-        Config config("fotogal-ingest", ingest_settings(), argc, argv);
-        if (config.help_requested()) {
-            std::cout << config.help_text();
-            return 0;
-        }
-        return run(config);
-    } catch (const std::exception& e) {
-        log::error("ingest cannot run", {{"error", e.what()}});
-        return 1;
-    }
+    return program_main("fotogal-ingest", ingest_settings(), argc, argv, run);
 }

@@ -190,8 +190,10 @@ def main():
         print(f"no images found in {args.images}", file=sys.stderr)
         return 2
     run_dir = args.run_dir or Path(tempfile.mkdtemp(prefix="fotogal-quickstart-"))
-    if run_dir.exists():
-        shutil.rmtree(run_dir / "data", ignore_errors=True)
+    # A reused folder must not hand this run the last run's broker address or objects.
+    shutil.rmtree(run_dir / "data", ignore_errors=True)
+    shutil.rmtree(run_dir / "logs", ignore_errors=True)
+    (run_dir / "bootstrap").unlink(missing_ok=True)
     run_dir.mkdir(parents=True, exist_ok=True)
 
     stack = Stack(args.bin, run_dir)

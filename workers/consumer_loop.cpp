@@ -14,7 +14,12 @@ ConsumerLoop::ConsumerLoop(const kafka::KafkaSettings& kafka, LoopSettings setti
       ctx_(ctx),
       consumer_(kafka, settings_.group,
                 {.assigned = [this](const auto&) { assigned_.store(true); },
-                 .revoking = [this](const auto& parts) { on_revoking(parts); }}) {}
+                 .revoking = [this](const auto& parts) { on_revoking(parts); },
+                 .committed =
+                     [this](const auto& offsets) {
+                         for (const auto& o : offsets)
+                             tracker_.mark_committed({o.topic, o.partition}, o.offset);
+                     }}) {}
 
 void ConsumerLoop::on_revoking(const std::vector<kafka::PartitionOffset>& parts) {
     // Events are handled one at a time on this thread, and the callback runs inside poll(),
@@ -30,8 +35,11 @@ void ConsumerLoop::commit_finished(bool synchronous) {
     std::vector<kafka::PartitionOffset> offsets;
     for (const auto& [tp, offset] : ready) offsets.push_back({tp.topic, tp.partition, offset});
     try {
+        // An asynchronous commit is marked done only when the coordinator confirms it
+        // (RebalanceHooks::committed); until then the next round commits it again.
         consumer_.commit(offsets, synchronous);
-        for (const auto& [tp, offset] : ready) tracker_.mark_committed(tp, offset);
+        if (synchronous)
+            for (const auto& [tp, offset] : ready) tracker_.mark_committed(tp, offset);
     } catch (const std::exception& e) {
         // Not fatal: the work is done and idempotent; the next commit covers it.
         log::warn("offset commit failed", {{"error", e.what()}});

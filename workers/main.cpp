@@ -3,11 +3,11 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <iostream>
 
 #include "common/http/http_server.hpp"
 #include "common/kafka/producer.hpp"
 #include "common/log.hpp"
+#include "common/program_main.hpp"
 #include "common/settings.hpp"
 #include "common/shutdown_signal.hpp"
 #include "workers/consumer_loop.hpp"
@@ -77,15 +77,5 @@ int run(const Config& config) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    try {
-        Config config("fotogal-worker", worker_settings(), argc, argv);
-        if (config.help_requested()) {
-            std::cout << config.help_text();
-            return 0;
-        }
-        return run(config);
-    } catch (const std::exception& e) {
-        log::error("worker cannot run", {{"error", e.what()}});
-        return 1;
-    }
+    return program_main("fotogal-worker", worker_settings(), argc, argv, run);
 }

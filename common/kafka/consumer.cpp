@@ -47,6 +47,7 @@ Consumer::Consumer(const KafkaSettings& settings, const std::string& group, Reba
             {"partition.assignment.strategy", "range,roundrobin"},
         });
     rd_kafka_conf_set_rebalance_cb(conf.get(), &Consumer::on_rebalance);
+    rd_kafka_conf_set_offset_commit_cb(conf.get(), &Consumer::on_commit);
     rd_kafka_conf_set_opaque(conf.get(), this);
     char err[512];
     rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), err, sizeof err);
@@ -58,6 +59,20 @@ Consumer::Consumer(const KafkaSettings& settings, const std::string& group, Reba
 
 Consumer::~Consumer() {
     close();
+}
+
+void Consumer::on_commit(rd_kafka_t*, rd_kafka_resp_err_t err,
+                         rd_kafka_topic_partition_list_t* offsets, void* opaque) {
+    auto* self = static_cast<Consumer*>(opaque);
+    if (!offsets || !self->hooks_.committed) return;
+    std::vector<PartitionOffset> confirmed;
+    for (int i = 0; i < offsets->cnt; ++i)
+        if (offsets->elems[i].err == RD_KAFKA_RESP_ERR_NO_ERROR && offsets->elems[i].offset >= 0)
+            confirmed.push_back(
+                {offsets->elems[i].topic, offsets->elems[i].partition, offsets->elems[i].offset});
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
+        log::debug("offset commit not confirmed", {{"error", rd_kafka_err2str(err)}});
+    if (!confirmed.empty()) self->hooks_.committed(confirmed);
 }
 
 void Consumer::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,

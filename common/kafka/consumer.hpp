@@ -28,6 +28,8 @@ struct RebalanceHooks {
     std::function<void(const std::vector<PartitionOffset>&)> assigned;
     // Called before the partitions go away: last chance to commit finished work for them.
     std::function<void(const std::vector<PartitionOffset>&)> revoking;
+    // The offsets the group coordinator confirmed, from poll()'s thread.
+    std::function<void(const std::vector<PartitionOffset>&)> committed;
 };
 
 class Consumer {
@@ -40,7 +42,8 @@ class Consumer {
     void subscribe(const std::vector<std::string>& topics);
     // nullptr when nothing arrived in time; messages with err set are returned as they are.
     MessagePtr poll(std::chrono::milliseconds timeout);
-    // Throws std::runtime_error when the commit is refused (sync) or cannot be queued.
+    // Asynchronous commits report through RebalanceHooks::committed; a synchronous one
+    // throws std::runtime_error when refused.
     void commit(const std::vector<PartitionOffset>& offsets, bool synchronous);
     // Re-reads `offset` of that partition on a later poll (after a transient failure).
     void seek(const std::string& topic, std::int32_t partition, std::int64_t offset);
@@ -48,6 +51,8 @@ class Consumer {
     void close();
 
   private:
+    static void on_commit(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                          rd_kafka_topic_partition_list_t* offsets, void* opaque);
     static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                              rd_kafka_topic_partition_list_t* parts, void* opaque);
     HandlePtr rk_;
