@@ -37,6 +37,7 @@ int run(const Config& config) {
     std::stop_source stop;
     ShutdownSignal signal([&] { stop.request_stop(); });
     kafka::ConfPtr conf(rd_kafka_conf_new());
+    kafka::route_client_logs(conf.get());
     kafka::set_property(conf.get(), "log_level", "3");
     char err[512];
     kafka::HandlePtr rk(rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), err, sizeof err));

@@ -8,12 +8,20 @@
 
 namespace fotogal::worker {
 
+namespace {
+
+metrics::Gauge& assigned_gauge() {
+    return metrics::gauge("fotogal_assigned_partitions", "partitions this worker consumes");
+}
+
+}  // namespace
+
 ConsumerLoop::ConsumerLoop(const kafka::KafkaSettings& kafka, LoopSettings settings,
                            HandlerContext ctx)
     : settings_(std::move(settings)),
       ctx_(ctx),
       consumer_(kafka, settings_.group,
-                {.assigned = [this](const auto&) { assigned_.store(true); },
+                {.assigned = [](const auto& parts) { assigned_gauge().add(double(parts.size())); },
                  .revoking = [this](const auto& parts) { on_revoking(parts); },
                  .committed =
                      [this](const auto& offsets) {
@@ -26,7 +34,7 @@ void ConsumerLoop::on_revoking(const std::vector<kafka::PartitionOffset>& parts)
     // so nothing is in flight here: commit what is finished, then forget the partitions.
     commit_finished(true);
     for (const auto& p : parts) tracker_.forget({p.topic, p.partition});
-    assigned_.store(false);
+    assigned_gauge().add(-double(parts.size()));
 }
 
 void ConsumerLoop::commit_finished(bool synchronous) {
@@ -83,6 +91,7 @@ void ConsumerLoop::handle(kafka::MessagePtr msg) {
 void ConsumerLoop::run(std::stop_token stop) {
     stop_ = stop;
     consumer_.subscribe({settings_.topic});
+    consuming_.store(true);
     log::info("worker consuming", {{"topic", settings_.topic}, {"group", settings_.group}});
     auto last_commit = std::chrono::steady_clock::now();
     while (!stop_.stop_requested()) {
@@ -98,6 +107,7 @@ void ConsumerLoop::run(std::stop_token stop) {
             last_commit = now;
         }
     }
+    consuming_.store(false);
     commit_finished(true);
     consumer_.close();
     log::info("worker stopped, offsets committed, group left");

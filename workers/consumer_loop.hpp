@@ -23,7 +23,9 @@ class ConsumerLoop {
     ConsumerLoop(const kafka::KafkaSettings& kafka, LoopSettings settings, HandlerContext ctx);
     // Runs until `stop` is requested; returns after committing and leaving the group.
     void run(std::stop_token stop);
-    bool assigned() const { return assigned_.load(); }
+    // Subscribed and polling. A member with no partition (more workers than partitions) is
+    // still ready: it takes over when another leaves.
+    bool consuming() const { return consuming_.load(); }
 
   private:
     void handle(kafka::MessagePtr message);
@@ -34,7 +36,7 @@ class ConsumerLoop {
     HandlerContext ctx_;
     OffsetTracker tracker_;
     std::stop_token stop_;
-    std::atomic<bool> assigned_{false};
+    std::atomic<bool> consuming_{false};
     kafka::Consumer consumer_;  // last: its callbacks use the members above
 };
 

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <opencv2/core/utils/logger.hpp>
 
 #include "common/http/http_server.hpp"
 #include "common/kafka/producer.hpp"
@@ -38,6 +39,9 @@ std::string hostname() {
 }
 
 int run(const Config& config) {
+    // A refused image is reported in our JSON log and its manifest; OpenCV's own
+    // plain-text warnings about the same file would only break the log format.
+    cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
     // First, so every thread started below inherits the blocked signal mask. Past the grace
     // period after SIGTERM, in-flight work is abandoned: exiting without its commit means it
     // is delivered again, to the group's remaining members.
@@ -62,7 +66,7 @@ int run(const Config& config) {
         "/fotogal/worker/" + hostname()};
     worker::ConsumerLoop loop(kafka, {config.str("FOTOGAL_TOPIC"), config.str("FOTOGAL_GROUP")},
                               ctx);
-    http::HttpServer http(config.str("FOTOGAL_LISTEN"), [&] { return loop.assigned(); });
+    http::HttpServer http(config.str("FOTOGAL_LISTEN"), [&] { return loop.consuming(); });
     http.start();
     log::info("worker ready", {{"listen_port", http.port()},
                                {"storage", store->describe()},

@@ -3,6 +3,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/log.hpp"
+
 namespace fotogal::kafka {
 
 namespace {
@@ -51,9 +53,24 @@ void set_property(rd_kafka_conf_t* conf, const std::string& key, const std::stri
         throw ConfigError("Kafka property " + key + ": " + err);
 }
 
+void route_client_logs(rd_kafka_conf_t* conf) {
+    rd_kafka_conf_set_log_cb(conf, [](const rd_kafka_t* rk, int level, const char* facility,
+                                      const char* message) {
+        // syslog levels: 0-3 error, 4 warning, 5-6 notice/info, 7 debug.
+        log::Level ours = level <= 3   ? log::Level::error
+                          : level == 4 ? log::Level::warn
+                          : level <= 6 ? log::Level::info
+                                       : log::Level::debug;
+        log::write(
+            ours, message,
+            {{"component", "librdkafka"}, {"client", rd_kafka_name(rk)}, {"facility", facility}});
+    });
+}
+
 ConfPtr make_conf(const KafkaSettings& s,
                   const std::vector<std::pair<std::string, std::string>>& role_properties) {
     ConfPtr conf(rd_kafka_conf_new());
+    route_client_logs(conf.get());
     set_property(conf.get(), "bootstrap.servers", s.brokers);
     set_property(conf.get(), "security.protocol", s.security_protocol);
     if (s.security_protocol.starts_with("SASL")) {

@@ -43,4 +43,7 @@ ConfPtr make_conf(const KafkaSettings& settings,
 
 void set_property(rd_kafka_conf_t* conf, const std::string& key, const std::string& value);
 
+// Sends librdkafka's own log lines through the project's JSON logger (make_conf does this).
+void route_client_logs(rd_kafka_conf_t* conf);
+
 }  // namespace fotogal::kafka

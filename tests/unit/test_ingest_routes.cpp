@@ -1,0 +1,126 @@
+// The ingest HTTP contract over a real socket: status codes, JSON error bodies, raw and
+// multipart uploads, status lookups.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "common/http/http_server.hpp"
+#include "common/storage/file_store.hpp"
+#include "corpus.hpp"
+#include "ingest/routes.hpp"
+#include "recording_publisher.hpp"
+#include "temp_dir.hpp"
+
+using namespace fotogal;
+using nlohmann::json;
+
+namespace {
+
+struct Ingest {
+    test::TempDir dir;
+    storage::FileStore store{dir.path()};
+    test::RecordingPublisher publisher;
+    ingest::UploadService service{store, publisher, "uploads", {200'000, 100'000'000}};
+    http::HttpServer server{"127.0.0.1:0", [] { return true; }};
+    Ingest() {
+        ingest::add_routes(server.routes(), service, 200'000);
+        server.start();
+    }
+    httplib::Client client() { return httplib::Client("127.0.0.1", server.port()); }
+};
+
+std::string as_string(const std::vector<std::uint8_t>& bytes) {
+    return {bytes.begin(), bytes.end()};
+}
+
+// Every error answer has the shape {"error": {"code", "message"}}.
+std::string error_code(const httplib::Result& res) {
+    REQUIRE(res);
+    CHECK(res->get_header_value("Content-Type") == "application/json");
+    json body = json::parse(res->body);
+    CHECK_FALSE(body.at("error").at("message").get<std::string>().empty());
+    return body.at("error").at("code");
+}
+
+}  // namespace
+
+TEST_CASE("ingest routes: a raw upload is accepted and its status can be looked up") {
+    Ingest ingest;
+    auto client = ingest.client();
+    auto res = client.Post("/v1/images", as_string(test::read_corpus("formats/bmp24_v5.bmp")),
+                           "image/bmp");
+    REQUIRE(res);
+    CHECK(res->status == 202);
+    json body = json::parse(res->body);
+    std::string id = body.at("id");
+    CHECK(body.at("status_url") == "/v1/images/" + id);
+    CHECK(res->get_header_value("Location") == "/v1/images/" + id);
+    auto status = client.Get(("/v1/images/" + id).c_str());
+    REQUIRE(status);
+    CHECK(status->status == 200);
+    CHECK(json::parse(status->body).at("status") == "pending");
+    CHECK(ingest.publisher.sent.size() == 1);
+}
+
+TEST_CASE("ingest routes: multipart uploads keep their text fields as attributes") {
+    Ingest ingest;
+    auto client = ingest.client();
+    httplib::MultipartFormDataItems items = {
+        {"file", as_string(test::read_corpus("formats/png8_rgba.png")), "a.png", "image/png"},
+        {"album", "holidays", "", ""}};
+    auto res = client.Post("/v1/images", items);
+    REQUIRE(res);
+    CHECK(res->status == 202);
+    REQUIRE(ingest.publisher.sent.size() == 1);
+    CHECK(ingest.publisher.sent[0].value.at("data").at("attributes").at("album") == "holidays");
+    httplib::MultipartFormDataItems no_file = {{"album", "x", "", ""}};
+    auto missing = client.Post("/v1/images", no_file);
+    CHECK(missing->status == 400);
+    CHECK(error_code(missing) == "missing_file");
+}
+
+TEST_CASE("ingest routes: refusals are JSON with the right status") {
+    Ingest ingest;
+    auto client = ingest.client();
+    auto post = [&](const std::string& body, const char* type) {
+        return client.Post("/v1/images", body, type);
+    };
+    auto empty = post("", "image/jpeg");
+    CHECK(empty->status == 400);
+    CHECK(error_code(empty) == "empty_body");
+    auto text = post("hello, world", "image/jpeg");
+    CHECK(text->status == 415);
+    CHECK(error_code(text) == "unsupported_format");
+    auto bomb = post(as_string(test::read_corpus("bad/bomb_png_16384x16384.png")), "image/png");
+    CHECK(bomb->status == 422);
+    CHECK(error_code(bomb) == "too_many_pixels");
+    auto big = post(std::string(250'000, 'x'), "image/jpeg");  // over the 200 kB limit
+    CHECK(big->status == 413);
+    CHECK(error_code(big) == "too_large");
+    // curl --data-binary's default content type: httplib caps such forms at 8 KiB.
+    auto form = post(as_string(test::read_corpus("formats/bmp24_v5.bmp")),
+                     "application/x-www-form-urlencoded");
+    CHECK(form->status == 413);
+    CHECK(json::parse(form->body)
+              .at("error")
+              .at("message")
+              .get<std::string>()
+              .find("Content-Type: image/*") != std::string::npos);
+    CHECK(ingest.publisher.sent.empty());
+}
+
+TEST_CASE("ingest routes: unknown ids are 404, malformed ids 400, other paths JSON 404") {
+    Ingest ingest;
+    auto client = ingest.client();
+    auto unknown = client.Get("/v1/images/01a21e0d-e769-78e3-b7a3-d86c7e7dd43c");
+    CHECK(unknown->status == 404);
+    CHECK(error_code(unknown) == "not_found");
+    auto bad = client.Get("/v1/images/NOT-A-UUID");
+    CHECK(bad->status == 400);
+    CHECK(error_code(bad) == "bad_id");
+    auto nowhere = client.Get("/v2/nothing");
+    CHECK(nowhere->status == 404);
+    CHECK(error_code(nowhere) == "not_found");
+    auto health = client.Get("/healthz");
+    CHECK(health->status == 200);
+}
