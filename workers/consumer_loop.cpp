@@ -1,40 +1,158 @@
 #include "workers/consumer_loop.hpp"
 
-#include <thread>
+#include <algorithm>
 
 #include "common/log.hpp"
 #include "common/metrics.hpp"
-#include "common/retry.hpp"
 
 namespace fotogal::worker {
 
 namespace {
 
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
 metrics::Gauge& assigned_gauge() {
     return metrics::gauge("fotogal_assigned_partitions", "partitions this worker consumes");
+}
+
+metrics::Gauge& in_flight_gauge() {
+    return metrics::gauge("fotogal_events_in_flight", "events being handled by this worker");
+}
+
+milliseconds until(Clock::time_point deadline) {
+    return std::max(milliseconds(0),
+                    std::chrono::duration_cast<milliseconds>(deadline - Clock::now()));
+}
+
+IncomingMessage to_incoming(const rd_kafka_message_t& msg) {
+    return {
+        rd_kafka_topic_name(msg.rkt), msg.partition, msg.offset,
+        msg.key ? std::string(static_cast<const char*>(msg.key), msg.key_len) : std::string(),
+        msg.payload ? std::string(static_cast<const char*>(msg.payload), msg.len) : std::string()};
 }
 
 }  // namespace
 
 ConsumerLoop::ConsumerLoop(const kafka::KafkaSettings& kafka, LoopSettings settings,
-                           HandlerContext ctx)
+                           MessageHandler handler)
     : settings_(std::move(settings)),
-      ctx_(ctx),
+      handler_(std::move(handler)),
       consumer_(kafka, settings_.group,
-                {.assigned = [](const auto& parts) { assigned_gauge().add(double(parts.size())); },
+                {.assigned = [this](const auto& parts) { on_assigned(parts); },
                  .revoking = [this](const auto& parts) { on_revoking(parts); },
                  .committed =
                      [this](const auto& offsets) {
+                         // A late confirmation for a partition no longer ours is stale.
                          for (const auto& o : offsets)
-                             tracker_.mark_committed({o.topic, o.partition}, o.offset);
-                     }}) {}
+                             if (assigned_.contains({o.topic, o.partition}))
+                                 tracker_.mark_committed({o.topic, o.partition}, o.offset);
+                     }}),
+      pool_(std::max(1, settings_.concurrency), [this] { consumer_.wake(); }) {
+    settings_.concurrency = std::max(1, settings_.concurrency);
+}
 
+std::vector<kafka::PartitionOffset> ConsumerLoop::assignment() const {
+    std::vector<kafka::PartitionOffset> parts;
+    for (const auto& [tp, _] : assigned_) parts.push_back({tp.topic, tp.partition, 0});
+    return parts;
+}
+
+void ConsumerLoop::on_assigned(const std::vector<kafka::PartitionOffset>& parts) {
+    for (const auto& p : parts) assigned_[{p.topic, p.partition}].generation = next_generation_++;
+    // New partitions start unpaused (and are assigned only after this hook returns), so the
+    // next apply_flow() brings the whole assignment to one state again.
+    flow_dirty_ = true;
+    assigned_gauge().set(double(assigned_.size()));
+}
+
+// Runs inside poll(), before the partitions go away. Events of these partitions waiting for a
+// slot are dropped (never started, so nothing is committed past them); retrying ones are
+// abandoned at once (the next owner retries them); running attempts get until the deadline.
 void ConsumerLoop::on_revoking(const std::vector<kafka::PartitionOffset>& parts) {
-    // Events are handled one at a time on this thread, and the callback runs inside poll(),
-    // so nothing is in flight here: commit what is finished, then forget the partitions.
+    std::vector<TopicPartition> revoked;
+    for (const auto& p : parts) revoked.push_back({p.topic, p.partition});
+    auto deadline = stopping_ ? stop_deadline_ : Clock::now() + settings_.grace;
+    std::erase_if(waiting_, [&](const Waiting& w) {
+        return std::ranges::count(revoked, TopicPartition{w.message.topic, w.message.partition});
+    });
+    for (const auto& tp : revoked)
+        if (auto it = assigned_.find(tp); it != assigned_.end()) it->second.abandon.request_stop();
+    auto running = [&] {
+        std::size_t n = 0;
+        for (const auto& tp : revoked)
+            if (auto it = assigned_.find(tp); it != assigned_.end()) n += it->second.running;
+        return n;
+    };
+    while (running() > 0 && Clock::now() < deadline)
+        collect(std::min(milliseconds(50), until(deadline)));
+    if (auto left = running())
+        log::warn("revoked with unfinished events; they will be delivered again",
+                  {{"events", left}});
     commit_finished(true);
-    for (const auto& p : parts) tracker_.forget({p.topic, p.partition});
-    assigned_gauge().add(-double(parts.size()));
+    for (const auto& tp : revoked) {
+        tracker_.forget(tp);
+        assigned_.erase(tp);
+    }
+    assigned_gauge().set(double(assigned_.size()));
+}
+
+void ConsumerLoop::start(IncomingMessage m, Assigned& partition) {
+    TopicPartition tp{m.topic, m.partition};
+    tracker_.started(tp, m.offset);
+    ++partition.running;
+    std::size_t busy = pool_.busy() + 1;
+    if (busy > max_in_flight_.load()) max_in_flight_.store(busy);
+    in_flight_gauge().add(1);
+    pool_.submit([this, m = std::move(m), tp, generation = partition.generation,
+                  abandon = partition.abandon.get_token()] {
+        auto result = handle_with_retries(handler_, m, abandon, settings_.retry);
+        return JobDone{tp, m.offset, generation, result == Attempts::finished};
+    });
+}
+
+void ConsumerLoop::dispatch(IncomingMessage m) {
+    auto it = assigned_.find({m.topic, m.partition});
+    if (it == assigned_.end()) return;  // not ours any more; never started, never committed
+    if (waiting_.empty() && pool_.busy() < std::size_t(settings_.concurrency))
+        start(std::move(m), it->second);
+    else
+        waiting_.push_back({std::move(m), it->second.generation});
+}
+
+void ConsumerLoop::start_waiting() {
+    while (!stopping_ && !waiting_.empty() && pool_.busy() < std::size_t(settings_.concurrency)) {
+        Waiting w = std::move(waiting_.front());
+        waiting_.pop_front();
+        auto it = assigned_.find({w.message.topic, w.message.partition});
+        if (it != assigned_.end() && it->second.generation == w.generation)
+            start(std::move(w.message), it->second);
+    }
+}
+
+void ConsumerLoop::collect(milliseconds wait) {
+    for (const JobDone& done : pool_.take_done(wait)) {
+        in_flight_gauge().add(-1);
+        auto it = assigned_.find(done.tp);
+        // A result from an earlier assignment of the partition must not touch the current
+        // bookkeeping: its offset may be running again, here or elsewhere.
+        if (it == assigned_.end() || it->second.generation != done.generation) continue;
+        --it->second.running;
+        if (done.finished) tracker_.finished(done.tp, done.offset);
+    }
+}
+
+// Backpressure: with `concurrency` events in flight, stop fetching rather than buffer.
+void ConsumerLoop::apply_flow() {
+    bool full = stopping_ || pool_.busy() + waiting_.size() >= std::size_t(settings_.concurrency);
+    if (full && (!paused_ || flow_dirty_)) {
+        consumer_.pause(assignment());
+        paused_ = true;
+    } else if (!full && (paused_ || flow_dirty_)) {
+        consumer_.resume(assignment());
+        paused_ = false;
+    }
+    flow_dirty_ = false;
 }
 
 void ConsumerLoop::commit_finished(bool synchronous) {
@@ -54,63 +172,56 @@ void ConsumerLoop::commit_finished(bool synchronous) {
     }
 }
 
-void ConsumerLoop::handle(kafka::MessagePtr msg) {
-    IncomingMessage m{
-        rd_kafka_topic_name(msg->rkt), msg->partition, msg->offset,
-        msg->key ? std::string(static_cast<const char*>(msg->key), msg->key_len) : std::string(),
-        msg->payload ? std::string(static_cast<const char*>(msg->payload), msg->len)
-                     : std::string()};
-    TopicPartition tp{m.topic, m.partition};
-    tracker_.started(tp, m.offset);
-    Backoff backoff({});
-    constexpr int kAttemptsBeforeRequeue = 8;
-    for (int attempt = 1;; ++attempt) {
-        try {
-            handle_message(ctx_, m);
-            tracker_.finished(tp, m.offset);
-            return;
-        } catch (const TransientFailure& e) {
-            metrics::counter("fotogal_event_retries_total",
-                             "event attempts that failed transiently")
-                .inc();
-            if (stop_.stop_requested() || attempt >= kAttemptsBeforeRequeue) {
-                // Left unfinished, so never committed: read again later (or by another
-                // member after a rebalance), while this loop keeps polling the group.
-                log::warn("event left for later", {{"offset", m.offset}, {"error", e.what()}});
-                consumer_.seek(m.topic, m.partition, m.offset);
-                return;
-            }
-            auto wait = backoff.next();
-            log::warn("transient failure, retrying event",
-                      {{"offset", m.offset}, {"error", e.what()}, {"retry_in_ms", wait.count()}});
-            std::this_thread::sleep_for(wait);
-        }
-    }
-}
-
-void ConsumerLoop::run(std::stop_token stop) {
-    stop_ = stop;
+std::size_t ConsumerLoop::run(std::stop_token stop) {
     consumer_.subscribe({settings_.topic});
     consuming_.store(true);
-    log::info("worker consuming", {{"topic", settings_.topic}, {"group", settings_.group}});
-    auto last_commit = std::chrono::steady_clock::now();
-    while (!stop_.stop_requested()) {
-        kafka::MessagePtr msg = consumer_.poll(std::chrono::milliseconds(200));
+    log::info("worker consuming", {{"topic", settings_.topic},
+                                   {"group", settings_.group},
+                                   {"concurrency", settings_.concurrency}});
+    auto last_commit = Clock::now();
+    while (!stop.stop_requested()) {
+        apply_flow();
+        kafka::MessagePtr msg = consumer_.poll(milliseconds(200));
         if (msg && msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-            handle(std::move(msg));
+            if (!stop.stop_requested()) dispatch(to_incoming(*msg));
         } else if (msg && msg->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
             log::warn("kafka consumer error", {{"error", rd_kafka_message_errstr(msg.get())}});
         }
-        auto now = std::chrono::steady_clock::now();
-        if (now - last_commit > std::chrono::milliseconds(500)) {
+        collect(milliseconds(0));
+        start_waiting();
+        if (Clock::now() - last_commit > settings_.commit_interval) {
             commit_finished(false);
-            last_commit = now;
+            last_commit = Clock::now();
         }
     }
-    consuming_.store(false);
+
+    // Stop fetching; what waits for a slot was never started and is left to the next owner.
+    stopping_ = true;
+    stop_deadline_ = Clock::now() + settings_.grace;
+    waiting_.clear();
+    apply_flow();
+    log::info("stopping: finishing in-flight events",
+              {{"events", pool_.busy()}, {"grace_ms", settings_.grace.count()}});
+    while (pool_.busy() > 0 && Clock::now() < stop_deadline_) {
+        consumer_.poll(std::min(milliseconds(100), until(stop_deadline_)));  // serve callbacks
+        collect(milliseconds(0));
+    }
+    std::size_t abandoned = pool_.busy();
+    if (abandoned > 0) {
+        // Retrying events return at once; attempts still running are left behind unfinished,
+        // so their offsets stay uncommitted and the group's next owner handles them.
+        for (auto& [_, partition] : assigned_) partition.abandon.request_stop();
+        auto settle = Clock::now() + milliseconds(500);
+        while (pool_.busy() > 0 && Clock::now() < settle) collect(milliseconds(50));
+        abandoned = pool_.busy();
+        log::error("shutdown grace period over; abandoning in-flight events",
+                   {{"events", abandoned}, {"grace_ms", settings_.grace.count()}});
+    }
     commit_finished(true);
-    consumer_.close();
-    log::info("worker stopped, offsets committed, group left");
+    consuming_.store(false);
+    consumer_.close();  // revokes (commits again) and leaves the group
+    log::info("worker stopped, offsets committed, group left", {{"abandoned", abandoned}});
+    return abandoned;
 }
 
 }  // namespace fotogal::worker

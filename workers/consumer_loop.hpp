@@ -1,14 +1,24 @@
-// The worker's consumption loop: poll, handle, commit only finished work, retry transient
-// failures later by seeking back, and on shutdown commit and leave the group cleanly.
+// The worker's consumption loop. Several events are handled at once on a JobPool (bounded by
+// `concurrency`); when that many are in flight the loop pauses its partitions instead of
+// buffering, and resumes them as work finishes. Offsets are committed per partition only up
+// to the lowest unfinished event (OffsetTracker). On revoke, in-flight work of the revoked
+// partitions is finished (or, past the grace period, abandoned) before their offsets are
+// committed. On stop: fetching stops, in-flight work gets the grace period, finished work is
+// committed and the consumer leaves the group, so the others rebalance at once.
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
 #include <stop_token>
 #include <string>
+#include <vector>
 
 #include "common/kafka/consumer.hpp"
-#include "workers/image_event_handler.hpp"
+#include "workers/event_retries.hpp"
+#include "workers/job_pool.hpp"
 #include "workers/offset_tracker.hpp"
 
 namespace fotogal::worker {
@@ -16,28 +26,62 @@ namespace fotogal::worker {
 struct LoopSettings {
     std::string topic;
     std::string group;
+    int concurrency = 1;                             // events in flight at most
+    std::chrono::milliseconds grace{20000};          // to finish in-flight work on stop / revoke
+    std::chrono::milliseconds commit_interval{500};  // asynchronous commits of finished work
+    RetryPolicy retry{0, std::chrono::milliseconds(200), std::chrono::milliseconds(30000)};
 };
 
 class ConsumerLoop {
   public:
-    ConsumerLoop(const kafka::KafkaSettings& kafka, LoopSettings settings, HandlerContext ctx);
-    // Runs until `stop` is requested; returns after committing and leaving the group.
-    void run(std::stop_token stop);
+    // `handler` runs on pool threads, up to `concurrency` at once: it must be thread-safe.
+    ConsumerLoop(const kafka::KafkaSettings& kafka, LoopSettings settings, MessageHandler handler);
+    // Runs until `stop` is requested, then shuts down as described above. Returns how many
+    // events were abandoned unfinished (still running when the grace period ended); their
+    // threads are still busy, so a caller with abandoned work should exit the process rather
+    // than destroy the loop.
+    std::size_t run(std::stop_token stop);
     // Subscribed and polling. A member with no partition (more workers than partitions) is
     // still ready: it takes over when another leaves.
     bool consuming() const { return consuming_.load(); }
+    // The most events that were ever in flight at once (for tests and the metrics).
+    std::size_t max_in_flight() const { return max_in_flight_.load(); }
 
   private:
-    void handle(kafka::MessagePtr message);
-    void commit_finished(bool synchronous);
+    struct Assigned {
+        std::uint64_t generation = 0;  // tells results of an earlier assignment apart
+        std::stop_source abandon;      // stops retrying this partition's events
+        std::size_t running = 0;       // submitted and not yet collected
+    };
+    struct Waiting {
+        IncomingMessage message;
+        std::uint64_t generation;
+    };
+
+    void on_assigned(const std::vector<kafka::PartitionOffset>& parts);
     void on_revoking(const std::vector<kafka::PartitionOffset>& parts);
+    void dispatch(IncomingMessage message);
+    void start_waiting();
+    void start(IncomingMessage message, Assigned& partition);
+    void collect(std::chrono::milliseconds wait);
+    void apply_flow();
+    void commit_finished(bool synchronous);
+    std::vector<kafka::PartitionOffset> assignment() const;
 
     LoopSettings settings_;
-    HandlerContext ctx_;
+    MessageHandler handler_;
     OffsetTracker tracker_;
-    std::stop_token stop_;
+    std::map<TopicPartition, Assigned> assigned_;
+    std::deque<Waiting> waiting_;  // polled while full (a fetch racing the pause); tiny
+    std::uint64_t next_generation_ = 1;
+    bool paused_ = false;
+    bool flow_dirty_ = false;  // the assignment changed since apply_flow()
+    bool stopping_ = false;
+    std::chrono::steady_clock::time_point stop_deadline_;
     std::atomic<bool> consuming_{false};
-    kafka::Consumer consumer_;  // last: its callbacks use the members above
+    std::atomic<std::size_t> max_in_flight_{0};
+    kafka::Consumer consumer_;  // after the members its callbacks use
+    JobPool pool_;              // last, so it is destroyed first: its threads wake consumer_
 };
 
 }  // namespace fotogal::worker

@@ -2,8 +2,11 @@
 // pipeline, writes renditions and the manifest, emits result events.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <opencv2/core.hpp>
 #include <opencv2/core/utils/logger.hpp>
+#include <thread>
 
 #include "common/http/http_server.hpp"
 #include "common/kafka/producer.hpp"
@@ -28,6 +31,9 @@ std::vector<SettingSpec> worker_settings() {
         {{"FOTOGAL_TOPIC", "fotogal.uploads",
           "topic this worker consumes (the uploads or the reprocess topic)"},
          {"FOTOGAL_GROUP", "fotogal-workers", "consumer group of this worker deployment"},
+         {"FOTOGAL_WORKER_CONCURRENCY", "0",
+          "events handled at once by this process (0: one per CPU core); when that many are "
+          "in flight the worker pauses fetching"},
          {"FOTOGAL_RECIPE", "", "recipe JSON file (empty: the built-in default recipe)"}},
     });
 }
@@ -38,18 +44,32 @@ std::string hostname() {
     return buf;
 }
 
+int concurrency_from(const Config& config) {
+    auto n = config.integer("FOTOGAL_WORKER_CONCURRENCY");
+    if (n < 0 || n > 1024)
+        throw ConfigError("FOTOGAL_WORKER_CONCURRENCY must be 0 (one per core) to 1024, not " +
+                          std::to_string(n));
+    return n > 0 ? int(n) : int(std::max(1u, std::thread::hardware_concurrency()));
+}
+
 int run(const Config& config) {
     // A refused image is reported in our JSON log and its manifest; OpenCV's own
     // plain-text warnings about the same file would only break the log format.
     cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
-    // First, so every thread started below inherits the blocked signal mask. Past the grace
-    // period after SIGTERM, in-flight work is abandoned: exiting without its commit means it
-    // is delivered again, to the group's remaining members.
+    int concurrency = concurrency_from(config);
+    // Each event runs the pipeline on one thread; N events at once already use N cores, so
+    // OpenCV's own worker threads get only what is left, to avoid oversubscribing the CPU.
+    int cores = int(std::max(1u, std::thread::hardware_concurrency()));
+    cv::setNumThreads(std::max(1, cores / concurrency));
+    auto grace = config.seconds("FOTOGAL_SHUTDOWN_GRACE");
+    // First, so every thread started below inherits the blocked signal mask. The loop itself
+    // keeps the grace period (finish, commit, leave the group); this is only the backstop for
+    // a close that cannot reach the broker at all.
     std::stop_source stop, finished;
-    ShutdownSignal signal([&, grace = config.seconds("FOTOGAL_SHUTDOWN_GRACE")] {
+    ShutdownSignal signal([&] {
         stop.request_stop();
-        if (!wait_for_stop(finished.get_token(), grace)) {
-            log::error("shutdown grace period over; abandoning in-flight work",
+        if (!wait_for_stop(finished.get_token(), grace + std::chrono::seconds(15))) {
+            log::error("worker did not stop in time after the grace period; exiting",
                        {{"grace_ms", grace.count()}});
             std::_Exit(2);
         }
@@ -64,17 +84,27 @@ int run(const Config& config) {
         recipe,
         {config.str("FOTOGAL_TOPIC_RESULTS"), config.str("FOTOGAL_TOPIC_DLQ")},
         "/fotogal/worker/" + hostname()};
-    worker::ConsumerLoop loop(kafka, {config.str("FOTOGAL_TOPIC"), config.str("FOTOGAL_GROUP")},
-                              ctx);
+    worker::ConsumerLoop loop(kafka,
+                              {.topic = config.str("FOTOGAL_TOPIC"),
+                               .group = config.str("FOTOGAL_GROUP"),
+                               .concurrency = concurrency,
+                               .grace = grace},
+                              [&ctx](const worker::IncomingMessage& m) { handle_message(ctx, m); });
     http::HttpServer http(config.str("FOTOGAL_LISTEN"), [&] { return loop.consuming(); });
     http.start();
     log::info("worker ready", {{"listen_port", http.port()},
                                {"storage", store->describe()},
                                {"recipe_fingerprint", recipe.fingerprint},
+                               {"concurrency", concurrency},
                                {"topic", config.str("FOTOGAL_TOPIC")}});
-    loop.run(stop.get_token());
-    finished.request_stop();
+    std::size_t abandoned = loop.run(stop.get_token());
     http.stop();
+    if (abandoned > 0) {
+        // The consumer has committed what was finished and left the group; the abandoned
+        // events' threads cannot be interrupted mid-image, so do not wait for them.
+        std::_Exit(3);
+    }
+    finished.request_stop();
     return 0;
 }
 

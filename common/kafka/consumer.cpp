@@ -45,6 +45,17 @@ Consumer::Consumer(const KafkaSettings& settings, const std::string& group, Reba
             {"auto.offset.reset", "earliest"},
             // Every member must use the same strategy; name it rather than rely on defaults.
             {"partition.assignment.strategy", "range,roundrobin"},
+            // The worker bounds its own in-flight work and pauses partitions when full;
+            // keep librdkafka's prefetch small too (events are a few KiB), so a paused or
+            // revoked partition does not leave megabytes fetched for nothing.
+            {"queued.min.messages", "1000"},
+            {"queued.max.messages.kbytes", "4096"},
+            // A worker killed without LeaveGroup (OOM kill, node loss) holds its partitions
+            // until its session expires, and an eager rebalance waits for it: 10 s rather
+            // than librdkafka's 45 s. Heartbeats come from librdkafka's own thread, so a
+            // long image does not miss them; one per second stays far below OCI's limit.
+            {"session.timeout.ms", "10000"},
+            {"heartbeat.interval.ms", "1000"},
         });
     rd_kafka_conf_set_rebalance_cb(conf.get(), &Consumer::on_rebalance);
     rd_kafka_conf_set_offset_commit_cb(conf.get(), &Consumer::on_commit);
@@ -55,6 +66,7 @@ Consumer::Consumer(const KafkaSettings& settings, const std::string& group, Reba
     conf.release();
     rk_.reset(rk);
     rd_kafka_poll_set_consumer(rk);
+    queue_.reset(rd_kafka_queue_get_consumer(rk));
 }
 
 Consumer::~Consumer() {
@@ -124,6 +136,24 @@ void Consumer::seek(const std::string& topic, std::int32_t partition, std::int64
         log::warn("kafka seek failed", {{"error", rd_kafka_error_string(error)}});
         rd_kafka_error_destroy(error);
     }
+}
+
+void Consumer::pause(const std::vector<PartitionOffset>& parts) {
+    if (parts.empty()) return;
+    auto list = to_list(parts);
+    if (auto err = rd_kafka_pause_partitions(rk_.get(), list.get()))
+        log::warn("kafka pause failed", {{"error", rd_kafka_err2str(err)}});
+}
+
+void Consumer::resume(const std::vector<PartitionOffset>& parts) {
+    if (parts.empty()) return;
+    auto list = to_list(parts);
+    if (auto err = rd_kafka_resume_partitions(rk_.get(), list.get()))
+        log::warn("kafka resume failed", {{"error", rd_kafka_err2str(err)}});
+}
+
+void Consumer::wake() {
+    if (queue_) rd_kafka_queue_yield(queue_.get());
 }
 
 void Consumer::close() {

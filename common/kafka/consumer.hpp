@@ -47,6 +47,13 @@ class Consumer {
     void commit(const std::vector<PartitionOffset>& offsets, bool synchronous);
     // Re-reads `offset` of that partition on a later poll (after a transient failure).
     void seek(const std::string& topic, std::int32_t partition, std::int64_t offset);
+    // Stop / restart fetching these partitions (backpressure). Pausing drops what librdkafka
+    // prefetched for them and fetches again from the last message poll() returned, so
+    // nothing is skipped. Offsets in the arguments are ignored.
+    void pause(const std::vector<PartitionOffset>& parts);
+    void resume(const std::vector<PartitionOffset>& parts);
+    // Makes a poll() blocking in another thread return at once (thread-safe).
+    void wake();
     // Leaves the group at once so the others rebalance without waiting for a timeout.
     void close();
 
@@ -55,7 +62,11 @@ class Consumer {
                           rd_kafka_topic_partition_list_t* offsets, void* opaque);
     static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                              rd_kafka_topic_partition_list_t* parts, void* opaque);
+    struct QueueDeleter {
+        void operator()(rd_kafka_queue_t* q) const { rd_kafka_queue_destroy(q); }
+    };
     HandlePtr rk_;
+    std::unique_ptr<rd_kafka_queue_t, QueueDeleter> queue_;  // the consumer queue poll() reads
     RebalanceHooks hooks_;
     bool closed_ = false;
 };

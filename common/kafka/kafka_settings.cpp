@@ -73,6 +73,13 @@ ConfPtr make_conf(const KafkaSettings& s,
     route_client_logs(conf.get());
     set_property(conf.get(), "bootstrap.servers", s.brokers);
     set_property(conf.get(), "security.protocol", s.security_protocol);
+    // Broker connections get recycled (OCI Streaming closes long-lived ones to balance load;
+    // NATs and load balancers drop idle ones without a word): keep them alive, close idle
+    // ones ourselves before a middlebox does, and reconnect quickly.
+    set_property(conf.get(), "socket.keepalive.enable", "true");
+    set_property(conf.get(), "connections.max.idle.ms", "180000");
+    set_property(conf.get(), "reconnect.backoff.ms", "100");
+    set_property(conf.get(), "reconnect.backoff.max.ms", "5000");
     if (s.security_protocol.starts_with("SASL")) {
         set_property(conf.get(), "sasl.mechanisms", s.sasl_mechanism);
         set_property(conf.get(), "sasl.username", s.sasl_username);

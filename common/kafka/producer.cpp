@@ -37,13 +37,20 @@ Producer::Producer(const KafkaSettings& settings, std::chrono::milliseconds deli
                       {"acks", "all"},
                       {"enable.idempotence", settings.idempotence ? "true" : "false"},
                       {"message.timeout.ms", std::to_string(delivery_timeout.count())},
-                      // OCI Streaming caps a message at 1 MB; events are far smaller (<= 64 KiB).
+                      // OCI Streaming caps a message and a request at 1 MB; events are far
+                      // smaller (<= 64 KiB), and a batch must stay within the request cap.
                       {"message.max.bytes", "1000000"},
+                      {"batch.size", "900000"},
                       {"linger.ms", "5"},
-                      // OCI Streaming recycles idle connections; reconnect quickly and quietly.
-                      {"socket.keepalive.enable", "true"},
-                      {"reconnect.backoff.ms", "100"},
-                      {"reconnect.backoff.max.ms", "5000"},
+                      // OCI Streaming closes long-lived connections to balance load: a
+                      // request caught by that fails with a transport error and is retried
+                      // (without limit, inside message.timeout.ms) on a new connection. A
+                      // request on a connection that died silently times out after 10 s
+                      // rather than 60, leaving time within the delivery timeout to retry.
+                      {"message.send.max.retries", "2147483647"},
+                      {"retry.backoff.ms", "200"},
+                      {"request.timeout.ms", "10000"},
+                      {"socket.timeout.ms", "10000"},
                   });
     rd_kafka_conf_set_dr_msg_cb(conf.get(), on_delivery);
     rd_kafka_conf_set_error_cb(conf.get(), on_error);
