@@ -158,6 +158,8 @@ cmd_start() {
       java -Xmx256m $(java_opts) -Dfotogal.kafka.loglevel=WARN -cp "$libs/*" \
         kafka.tools.StorageTool format -t "$cluster_id" -c "$data/server.properties" -g >&2
     fi
+    # the readiness check reads this run's log only
+    [[ -f "$data/broker.log" ]] && mv "$data/broker.log" "$data/broker.previous.log"
     say "starting on $bootstrap (data in $data, log in $data/broker.log)"
     # setsid: the broker outlives this script and ignores the caller's Ctrl-C.
     # shellcheck disable=SC2046

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian 12 machine or a developer's:
 #   1. installs what is missing (apt), checks formatting (clang-format),
-#   2. builds and runs every test (doctest unit tests + the end-to-end corpus run) with CTest,
-#   3. builds again with AddressSanitizer + UndefinedBehaviorSanitizer and runs them again.
+#   2. starts a real Kafka broker (scripts/kafka.sh), builds and runs every test (doctest unit
+#      tests, the end-to-end corpus run, the scale test on the broker) with CTest,
+#   3. builds again with AddressSanitizer + UndefinedBehaviorSanitizer and runs them again
+#      (all but the scale test).
 # Usage: scripts/test.sh [--no-sanitize]   (skip step 3 for a quicker local run)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -14,8 +16,16 @@ mapfile -t sources < <(git ls-files --cached --others --exclude-standard -- '*.c
 clang-format --dry-run --Werror "${sources[@]}"
 
 run_suite() {
-  ctest --test-dir "$1" --output-on-failure --no-tests=error --timeout 900 -j "$(nproc)"
+  ctest --test-dir "$1" --output-on-failure --no-tests=error --timeout 900 -j "$(nproc)" "${@:2}"
 }
+
+# The integration tests need a real Kafka broker: start one (unless one already serves) and
+# stop it however the run ends.
+if ! "$root/scripts/kafka.sh" status >/dev/null; then
+  echo "== Kafka broker for the integration tests" >&2
+  trap '"$root/scripts/kafka.sh" stop || true' EXIT
+  "$root/scripts/kafka.sh" start >/dev/null
+fi
 
 echo "== build and test" >&2
 build="$("$root/scripts/build.sh")"  # assigned first, so a failed build stops the script
@@ -27,5 +37,7 @@ if [[ "${1:-}" != "--no-sanitize" ]]; then
   export LSAN_OPTIONS="suppressions=$root/tests/sanitizer/lsan.supp:print_suppressions=0"
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
   build="$("$root/scripts/build.sh" --sanitize)"
-  run_suite "$build"
+  # The scale test (label integration) is left out here: it exercises processes, the broker
+  # and delivery, not memory safety, and under the sanitizers it would take several minutes.
+  run_suite "$build" -LE integration
 fi
