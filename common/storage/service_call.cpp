@@ -1,0 +1,41 @@
+#include "common/storage/service_call.hpp"
+
+#include <algorithm>
+
+namespace fotogal::storage {
+
+bool retryable_failure(long status, const std::string& code) {
+    if (status == 429) return true;
+    if (status >= 500 && status != 501) return true;
+    return status == 409 && (code == "IncorrectState" || code == "ExternalServerIncorrectState");
+}
+
+HttpResponse ServiceCaller::call(const std::string& operation, const std::string& key,
+                                 const Attempt& attempt,
+                                 std::initializer_list<long> accepted) const {
+    std::string what = operation + (key.empty() ? "" : " '" + key + "'");
+    return with_storage_retries(
+        what,
+        [&]() -> HttpResponse {
+            HttpResponse response;
+            try {
+                response = attempt();
+            } catch (const HttpTransportError& e) {
+                throw StorageError(store_ + ": " + what + " failed: network error: " + e.what(),
+                                   true);
+            }
+            if ((response.status >= 200 && response.status < 300) ||
+                std::find(accepted.begin(), accepted.end(), response.status) != accepted.end())
+                return response;
+            ServiceFailure f = parse_(response);
+            std::string message =
+                store_ + ": " + what + " failed: HTTP " + std::to_string(response.status);
+            if (!f.code.empty()) message += " " + f.code;
+            if (!f.message.empty()) message += ": " + f.message;
+            message += " (request id " + (f.request_id.empty() ? "none" : f.request_id) + ")";
+            throw StorageError(message, retryable_failure(response.status, f.code));
+        },
+        policy_);
+}
+
+}  // namespace fotogal::storage
