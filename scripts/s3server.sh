@@ -16,7 +16,7 @@ bin="$tools/bin/versitygw"
 port="${FOTOGAL_S3_PORT:-21070}"
 access="${FOTOGAL_S3_ACCESS_KEY:-fotogal}"
 secret="${FOTOGAL_S3_SECRET_KEY:-fotogal-test-secret}"
-dir="${2:-$root/build/s3server}"
+dir="$(realpath -m "${2:-$root/build/s3server}")"
 
 install() {
   if [[ -x "$bin" && "$(cat "$tools/versitygw.version" 2>/dev/null)" == "$version" ]]; then

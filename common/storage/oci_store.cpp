@@ -130,7 +130,10 @@ void OciStore::multipart_abort(const std::string& key, const std::string& upload
 std::optional<std::vector<std::uint8_t>> OciStore::get(const std::string& key) {
     Call c{"GET", object_path(key)};
     auto r = caller_.call("get", key, [&] { return send(c); }, {404});
-    if (r.status == 404) return std::nullopt;
+    if (r.status == 404) {
+        if (!caller_.object_missing(r, "ObjectNotFound")) caller_.fail("get", key, r);
+        return std::nullopt;
+    }
     return std::move(r.body);
 }
 
@@ -157,6 +160,7 @@ bool OciStore::get_file(const std::string& key, const std::filesystem::path& des
                      {404});
     if (r.status == 404) {
         std::filesystem::remove(destination);
+        if (!caller_.object_missing(r, "ObjectNotFound")) caller_.fail("get", key, r);
         return false;
     }
     return true;
@@ -171,7 +175,9 @@ std::optional<ObjectInfo> OciStore::head(const std::string& key) {
 
 void OciStore::remove(const std::string& key) {
     Call c{"DELETE", object_path(key)};
-    caller_.call("delete", key, [&] { return send(c); }, {404});
+    auto r = caller_.call("delete", key, [&] { return send(c); }, {404});
+    if (r.status == 404 && !caller_.object_missing(r, "ObjectNotFound"))
+        caller_.fail("delete", key, r);
 }
 
 ListPage OciStore::list(const std::string& prefix, const std::string& start_after,

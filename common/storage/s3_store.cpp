@@ -16,7 +16,6 @@ ServiceFailure parse_s3_failure(const HttpResponse& r) {
     ServiceFailure f{xml::first(body, "Code"), xml::first(body, "Message"),
                      r.header("x-amz-request-id")};
     if (f.request_id.empty()) f.request_id = xml::first(body, "RequestId");
-    if (f.code.empty() && r.status == 404) f.code = "NotFound";  // HEAD has no body
     return f;
 }
 
@@ -120,7 +119,10 @@ void S3Store::multipart_abort(const std::string& key, const std::string& upload_
 std::optional<std::vector<std::uint8_t>> S3Store::get(const std::string& key) {
     Call c{"GET", key, {}, nullptr, {}, nullptr};
     auto r = caller_.call("get", key, [&] { return send(c); }, {404});
-    if (r.status == 404) return std::nullopt;
+    if (r.status == 404) {
+        if (!caller_.object_missing(r, "NoSuchKey")) caller_.fail("get", key, r);
+        return std::nullopt;
+    }
     return std::move(r.body);
 }
 
@@ -146,6 +148,7 @@ bool S3Store::get_file(const std::string& key, const std::filesystem::path& dest
                      {404});
     if (r.status == 404) {
         std::filesystem::remove(destination);
+        if (!caller_.object_missing(r, "NoSuchKey")) caller_.fail("get", key, r);
         return false;
     }
     return true;
@@ -160,7 +163,8 @@ std::optional<ObjectInfo> S3Store::head(const std::string& key) {
 
 void S3Store::remove(const std::string& key) {
     Call c{"DELETE", key, {}, nullptr, {}, nullptr};
-    caller_.call("delete", key, [&] { return send(c); }, {404});
+    auto r = caller_.call("delete", key, [&] { return send(c); }, {404});
+    if (r.status == 404 && !caller_.object_missing(r, "NoSuchKey")) caller_.fail("delete", key, r);
 }
 
 ListPage S3Store::list(const std::string& prefix, const std::string& start_after,

@@ -27,15 +27,27 @@ HttpResponse ServiceCaller::call(const std::string& operation, const std::string
             if ((response.status >= 200 && response.status < 300) ||
                 std::find(accepted.begin(), accepted.end(), response.status) != accepted.end())
                 return response;
-            ServiceFailure f = parse_(response);
-            std::string message =
-                store_ + ": " + what + " failed: HTTP " + std::to_string(response.status);
-            if (!f.code.empty()) message += " " + f.code;
-            if (!f.message.empty()) message += ": " + f.message;
-            message += " (request id " + (f.request_id.empty() ? "none" : f.request_id) + ")";
-            throw StorageError(message, retryable_failure(response.status, f.code));
+            fail(operation, key, response);
         },
         policy_);
+}
+
+bool ServiceCaller::object_missing(const HttpResponse& response,
+                                   const std::string& missing_code) const {
+    if (response.status != 404) return false;
+    std::string code = parse_(response).code;
+    return code.empty() || code == missing_code;
+}
+
+void ServiceCaller::fail(const std::string& operation, const std::string& key,
+                         const HttpResponse& response) const {
+    std::string what = operation + (key.empty() ? "" : " '" + key + "'");
+    ServiceFailure f = parse_(response);
+    std::string message = store_ + ": " + what + " failed: HTTP " + std::to_string(response.status);
+    if (!f.code.empty()) message += " " + f.code;
+    if (!f.message.empty()) message += ": " + f.message;
+    message += " (request id " + (f.request_id.empty() ? "none" : f.request_id) + ")";
+    throw StorageError(message, retryable_failure(response.status, f.code));
 }
 
 }  // namespace fotogal::storage

@@ -34,6 +34,12 @@ class ServiceCaller {
     HttpResponse call(const std::string& operation, const std::string& key, const Attempt& attempt,
                       std::initializer_list<long> accepted = {}) const;
 
+    // A 404 means "no such object" only with the service's object-missing code (or no body,
+    // as for HEAD); a 404 for a missing bucket or an unknown user must not read as "absent".
+    bool object_missing(const HttpResponse& response, const std::string& missing_code) const;
+    [[noreturn]] void fail(const std::string& operation, const std::string& key,
+                           const HttpResponse& response) const;
+
     const RetryPolicy& policy() const { return policy_; }
 
   private:

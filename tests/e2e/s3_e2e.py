@@ -18,12 +18,15 @@ from pathlib import Path
 
 PHOTOS = ["exif_jolla.jpg", "mei_Apple_iPhone_5.jpg", "exif_gps_DSCN0010.jpg"]
 BAD = ["broken_80B.png", "bomb_png_65536x65536.png"]
+EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 
 def s3(method, endpoint, path, out=None):
     """A SigV4-signed request with curl; returns (status, body)."""
     cmd = ["curl", "-s", "-X", method, "--aws-sigv4", "aws:amz:us-east-1:s3",
            "--user", f"{os.environ['AWS_ACCESS_KEY_ID']}:{os.environ['AWS_SECRET_ACCESS_KEY']}",
+           # curl signs but does not send the payload hash S3 requires; no body: empty hash.
+           "-H", f"x-amz-content-sha256: {EMPTY_SHA256}",
            "-o", out or "-", "-w", "\n%{http_code}", f"{endpoint}{path}"]
     if method == "HEAD":
         cmd[2:4] = ["-I"]

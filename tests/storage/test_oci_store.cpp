@@ -14,6 +14,7 @@
 #include "common/digest.hpp"
 #include "common/storage/http_client.hpp"
 #include "common/storage/object_store.hpp"
+#include "common/storage/oci_signer.hpp"
 #include "common/storage/signing_crypto.hpp"
 #include "storage/oci_test_key.hpp"
 #include "temp_dir.hpp"

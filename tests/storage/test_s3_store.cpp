@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <random>
 
@@ -191,11 +192,16 @@ TEST_CASE("S3 store (versitygw): wrong credentials give a clear, permanent error
         return "";
     };
     auto stranger = open_object_store("s3://" + bucket + "?endpoint=" + endpoint(), unknown);
-    CHECK_THROWS_WITH_AS(stranger->get("originals/x"), doctest::Contains("HTTP 403"), StorageError);
+    // Not "no such object": an unknown user's 4xx is an error, whatever status the server picks.
+    CHECK_THROWS_WITH_AS(stranger->get("originals/x"),
+                         doctest::Contains("get 'originals/x' failed: HTTP 40"), StorageError);
 }
 
 TEST_CASE("S3 store (versitygw): a missing bucket is named in the error") {
     auto store = open_bucket("fotogal-no-such-bucket");
     CHECK_THROWS_WITH_AS(store->put("k", text("v"), "text/plain"),
                          doctest::Contains("NoSuchBucket"), StorageError);
+    // A get from a missing bucket is an error, never a silent "no such object".
+    CHECK_THROWS_WITH_AS(store->get("k"), doctest::Contains("NoSuchBucket"), StorageError);
+    CHECK_THROWS_WITH_AS(store->remove("k"), doctest::Contains("NoSuchBucket"), StorageError);
 }
