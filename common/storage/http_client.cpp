@@ -1,5 +1,7 @@
 #include "common/storage/http_client.hpp"
 
+#include "common/storage/object_store.hpp"
+
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -156,8 +158,8 @@ HttpResponse HttpClient::perform(const HttpRequest& request, const BodySink* sin
         t.file.reset(std::fopen(request.file->path.c_str(), "rb"));
         if (!t.file ||
             fseeko(t.file.get(), static_cast<off_t>(request.file->offset), SEEK_SET) != 0)
-            throw std::runtime_error("cannot read " + request.file->path.string() + ": " +
-                                     std::strerror(errno));
+            throw StorageError(
+                "cannot read " + request.file->path.string() + ": " + std::strerror(errno), false);
     }
 
     std::unique_ptr<curl_slist, SlistFree> headers;
@@ -212,7 +214,7 @@ HttpResponse HttpClient::perform(const HttpRequest& request, const BodySink* sin
                           : error[0]            ? std::string(error)
                                                 : curl_easy_strerror(rc);
         // A failed transfer may leave the connection in any state; drop the handle with it.
-        if (!t.sink_error.empty()) throw std::runtime_error(why);
+        if (!t.sink_error.empty()) throw StorageError("download aborted: " + why, false);
         throw HttpTransportError(request.method + " " + request.url + ": " + why);
     }
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
