@@ -205,3 +205,10 @@ TEST_CASE("S3 store (versitygw): a missing bucket is named in the error") {
     CHECK_THROWS_WITH_AS(store->get("k"), doctest::Contains("NoSuchBucket"), StorageError);
     CHECK_THROWS_WITH_AS(store->remove("k"), doctest::Contains("NoSuchBucket"), StorageError);
 }
+
+TEST_CASE("S3 store (versitygw): if-none-match: * makes put_if_absent safe") {
+    auto store = open_bucket(new_bucket());
+    CHECK(store->put_if_absent("manifests/1.json", text("first"), "application/json"));
+    CHECK_FALSE(store->put_if_absent("manifests/1.json", text("second"), "application/json"));
+    CHECK(store->get("manifests/1.json") == text("first"));
+}
