@@ -1,4 +1,4 @@
-// A helper process for a test (a local test server): started with fork/exec, its first
+// A child process for a test (a local test server): started with fork/exec, its first
 // stdout line read with a deadline, and terminated by its own pid when the test ends.
 #pragma once
 
@@ -56,7 +56,7 @@ class ChildProcess {
             if (c == '\n') return line;
             line += c;
         }
-        throw std::runtime_error("helper process printed no line in time (got '" + line + "')");
+        throw std::runtime_error("child process printed no line in time (got '" + line + "')");
     }
 
   private:
