@@ -2,6 +2,7 @@
 find_package(PkgConfig REQUIRED)
 find_package(Threads REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
+find_package(CURL 7.85 REQUIRED)  # object storage (s3://, oci://)
 find_package(nlohmann_json 3.11 REQUIRED)
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka>=2.0)
 pkg_check_modules(LIBEXIF REQUIRED IMPORTED_TARGET libexif)

@@ -1,5 +1,7 @@
 #include "common/settings.hpp"
 
+#include <cstdlib>
+
 namespace fotogal::settings {
 
 std::vector<SettingSpec> kafka() {
@@ -32,7 +34,28 @@ std::vector<SettingSpec> topics() {
 std::vector<SettingSpec> storage() {
     return {{"FOTOGAL_STORAGE", "file://./fotogal-data",
              "object storage URL: file:///path, s3://bucket?endpoint=...&region=..., "
-             "oci://namespace/bucket?region=..."}};
+             "oci://namespace/bucket?region=... (s3:// reads AWS_ACCESS_KEY_ID, "
+             "AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN from the environment)"},
+            {"FOTOGAL_OCI_CONFIG", "", "oci://: OCI config file (empty: ~/.oci/config)"},
+            {"FOTOGAL_OCI_PROFILE", "", "oci://: profile in the config file (empty: DEFAULT)"},
+            {"FOTOGAL_OCI_USER", "", "oci://: user OCID (wins over the config file)"},
+            {"FOTOGAL_OCI_TENANCY", "", "oci://: tenancy OCID (wins over the config file)"},
+            {"FOTOGAL_OCI_FINGERPRINT", "",
+             "oci://: API key fingerprint (empty: computed from the key)"},
+            {"FOTOGAL_OCI_KEY_FILE", "", "oci://: PEM private key file"},
+            {"FOTOGAL_OCI_KEY_CONTENT", "",
+             "oci://: the PEM private key itself; prefer the environment to a flag"},
+            {"FOTOGAL_OCI_PASS_PHRASE", "",
+             "oci://: pass phrase of the key; prefer the environment to a flag"},
+            {"FOTOGAL_OCI_REGION", "", "oci://: region when the URL has none"}};
+}
+
+storage::SettingLookup storage_lookup(const Config& config) {
+    return [&config](const std::string& name) -> std::string {
+        if (name.starts_with("FOTOGAL_")) return config.str(name);
+        const char* value = std::getenv(name.c_str());  // AWS_* credentials
+        return value ? value : "";
+    };
 }
 
 std::vector<SettingSpec> listen(const char* default_address) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/config.hpp"
+#include "common/storage/object_store.hpp"
 
 namespace fotogal::settings {
 
@@ -12,8 +13,11 @@ namespace fotogal::settings {
 std::vector<SettingSpec> kafka();
 // FOTOGAL_TOPIC_UPLOADS/REPROCESS/RESULTS/DLQ.
 std::vector<SettingSpec> topics();
-// FOTOGAL_STORAGE.
+// FOTOGAL_STORAGE and the oci:// credential settings FOTOGAL_OCI_*.
 std::vector<SettingSpec> storage();
+// What open_object_store reads: FOTOGAL_* from `config` (flag or environment), AWS_* from
+// the environment. `config` must outlive the lookup.
+storage::SettingLookup storage_lookup(const Config& config);
 // FOTOGAL_LISTEN with the binary's own default address.
 std::vector<SettingSpec> listen(const char* default_address);
 // FOTOGAL_SHUTDOWN_GRACE.

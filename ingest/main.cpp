@@ -30,7 +30,8 @@ std::vector<SettingSpec> ingest_settings() {
 int run(const Config& config) {
     std::stop_source stop;
     ShutdownSignal signal([&] { stop.request_stop(); });  // before any other thread starts
-    auto store = storage::open_object_store(config.str("FOTOGAL_STORAGE"));
+    auto store =
+        storage::open_object_store(config.str("FOTOGAL_STORAGE"), settings::storage_lookup(config));
     kafka::Producer producer(kafka::kafka_settings_from(config),
                              config.seconds("FOTOGAL_PRODUCE_TIMEOUT"));
     ingest::UploadLimits limits{

@@ -104,6 +104,8 @@ def main():
     parser.add_argument("--run-dir", type=Path,
                         help="where storage and logs go (default: a new temporary folder)")
     parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for work")
+    parser.add_argument("--storage", help="object store URL (FOTOGAL_STORAGE) instead of a "
+                        "folder in the run directory, e.g. s3://bucket?endpoint=...&region=...")
     args = parser.parse_args()
 
     files = sorted(p for p in args.images.iterdir() if p.is_file()) if args.images.is_dir() else []
@@ -118,7 +120,8 @@ def main():
     run_dir.mkdir(parents=True, exist_ok=True)
 
     stack = Stack(args.bin, run_dir)
-    stack.env.update(FOTOGAL_STORAGE=f"file://{run_dir / 'data'}",
+    storage = args.storage or f"file://{run_dir / 'data'}"
+    stack.env.update(FOTOGAL_STORAGE=storage,
                      FOTOGAL_DEVBROKER_BOOTSTRAP_FILE=str(run_dir / "bootstrap"))
     records, stopped = [], {}
     try:
@@ -156,7 +159,7 @@ def main():
     for r in records:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
     print(f"\n{len(records)} files: " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())))
-    print(f"renditions and manifests are in {run_dir / 'data'}; logs in {run_dir / 'logs'}")
+    print(f"renditions and manifests are in {storage.split('?')[0]}; logs in {run_dir / 'logs'}")
     if args.json:
         args.json.write_text(json.dumps({"images": records, "processes": stopped}, indent=2))
 

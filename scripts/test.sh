@@ -2,7 +2,8 @@
 # The whole test suite, on a fresh Debian 12 machine or a developer's:
 #   1. installs what is missing (apt), checks formatting (clang-format),
 #   2. starts a real Kafka broker (scripts/kafka.sh), builds and runs every test (doctest unit
-#      tests, the end-to-end corpus run, the scale test on the broker) with CTest,
+#      tests, storage integration tests against a local S3 server and a signature-checking OCI
+#      stand-in, the end-to-end runs, the scale test on the broker) with CTest,
 #   3. builds again with AddressSanitizer + UndefinedBehaviorSanitizer and runs them again
 #      (all but the scale test).
 # Usage: scripts/test.sh [--no-sanitize]   (skip step 3 for a quicker local run)
@@ -10,6 +11,11 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 "$root/scripts/deps.sh"
+# The S3 test server (versitygw, `go install`ed once). CTest's s3server fixture starts it
+# before the S3 tests and stops it after them; the trap also stops it if this script is
+# interrupted in between.
+"$root/scripts/s3server.sh" install
+trap '"$root/scripts/s3server.sh" stop "$root/build/s3server"; "$root/scripts/s3server.sh" stop "$root/build-asan/s3server"' EXIT
 
 echo "== formatting" >&2
 mapfile -t sources < <(git ls-files --cached --others --exclude-standard -- '*.cpp' '*.hpp')

@@ -75,7 +75,8 @@ int run(const Config& config) {
         }
     });
     pipeline::Recipe recipe = pipeline::load_recipe(config.str("FOTOGAL_RECIPE"));
-    auto store = storage::open_object_store(config.str("FOTOGAL_STORAGE"));
+    auto store =
+        storage::open_object_store(config.str("FOTOGAL_STORAGE"), settings::storage_lookup(config));
     auto kafka = kafka::kafka_settings_from(config);
     kafka::Producer producer(kafka, std::chrono::seconds(30));
     worker::HandlerContext ctx{

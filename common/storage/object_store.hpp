@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -47,9 +49,28 @@ class ObjectStore {
                           std::size_t limit) = 0;
     // The store's URL as an operator would write it, never with credentials.
     virtual std::string describe() const = 0;
+
+    // Streaming and conditional variants. The defaults are built on the methods above;
+    // network backends override them so a large object is never held in memory whole.
+    // Uploads a file's bytes (multipart when large) without reading it all into memory.
+    virtual void put_file(const std::string& key, const std::filesystem::path& file,
+                          const std::string& content_type);
+    // Writes the object into `destination` (replaced); false when there is no such object.
+    virtual bool get_file(const std::string& key, const std::filesystem::path& destination);
+    // Writes only if no object has the key (if-none-match: *); false when one exists. The
+    // default checks, then writes: not atomic, unlike the network backends.
+    virtual bool put_if_absent(const std::string& key, std::span<const std::uint8_t> bytes,
+                               const std::string& content_type);
 };
 
+// Looks a setting up by name (environment variable or flag value); "" when unset.
+using SettingLookup = std::function<std::string(const std::string& name)>;
+SettingLookup environment_lookup();
+
 // Throws StorageError (not transient) for a URL it cannot use, naming what is wrong.
+// Credentials (AWS_*, FOTOGAL_OCI_*) are read from the environment, or through `settings`.
 std::unique_ptr<ObjectStore> open_object_store(const std::string& url);
+std::unique_ptr<ObjectStore> open_object_store(const std::string& url,
+                                               const SettingLookup& settings);
 
 }  // namespace fotogal::storage

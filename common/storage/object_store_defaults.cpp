@@ -1,0 +1,36 @@
+// Default implementations of ObjectStore's streaming and conditional methods, for backends
+// (the file store) where the basic methods already are as good.
+#include <fstream>
+#include <iterator>
+
+#include "common/storage/object_store.hpp"
+
+namespace fotogal::storage {
+
+void ObjectStore::put_file(const std::string& key, const std::filesystem::path& file,
+                           const std::string& content_type) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw StorageError("put '" + key + "': cannot read " + file.string(), false);
+    std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                                    std::istreambuf_iterator<char>());
+    put(key, bytes, content_type);
+}
+
+bool ObjectStore::get_file(const std::string& key, const std::filesystem::path& destination) {
+    auto bytes = get(key);
+    if (!bytes) return false;
+    std::ofstream out(destination, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(bytes->data()),
+              static_cast<std::streamsize>(bytes->size()));
+    if (!out) throw StorageError("get '" + key + "': cannot write " + destination.string(), false);
+    return true;
+}
+
+bool ObjectStore::put_if_absent(const std::string& key, std::span<const std::uint8_t> bytes,
+                                const std::string& content_type) {
+    if (head(key)) return false;
+    put(key, bytes, content_type);
+    return true;
+}
+
+}  // namespace fotogal::storage

@@ -1,0 +1,228 @@
+#include "common/storage/oci_store.hpp"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "common/storage/signing_crypto.hpp"
+#include "common/storage/storage_url.hpp"
+
+namespace fotogal::storage {
+
+namespace {
+
+ServiceFailure parse_oci_failure(const HttpResponse& r) {
+    ServiceFailure f;
+    f.request_id = r.header("opc-request-id");
+    auto json = nlohmann::json::parse(r.body.begin(), r.body.end(), nullptr, false);
+    if (json.is_object()) {
+        f.code = json.value("code", "");
+        f.message = json.value("message", "");
+    }
+    return f;
+}
+
+Payload json_payload(const std::string& text) {
+    return Payload::of(crypto::as_bytes(text));
+}
+
+}  // namespace
+
+OciStore::OciStore(OciStoreOptions options, const OciCredentials& credentials)
+    : NetworkStore(options.sizes),
+      options_(std::move(options)),
+      host_(host_of(options_.endpoint)),
+      signer_(credentials.key_id(), credentials.key),
+      http_(options_.http),
+      caller_(describe(), options_.retry, parse_oci_failure) {}
+
+std::string OciStore::describe() const {
+    return "oci://" + options_.ns + "/" + options_.bucket +
+           (options_.prefix.empty() ? ""
+                                    : "/" + options_.prefix.substr(0, options_.prefix.size() - 1)) +
+           " (" + options_.endpoint + ")";
+}
+
+std::string OciStore::object_path(const std::string& key, char kind) const {
+    return "/n/" + uri_encode(options_.ns, false) + "/b/" + uri_encode(options_.bucket, false) +
+           "/" + kind + "/" + uri_encode(options_.prefix + key, false);
+}
+
+HttpResponse OciStore::send(const Call& c) {
+    OciRequestParts parts;
+    parts.method = c.method;
+    parts.path_query = c.path_query;
+    parts.host = host_;
+    parts.date = http_date_now();
+    parts.has_body = c.method == "PUT" || c.method == "POST";
+    parts.object_body = c.object_body;
+    Payload empty;
+    const Payload& body = c.body ? *c.body : empty;
+    if (parts.has_body) {
+        parts.content_type = c.content_type.empty() ? "application/octet-stream" : c.content_type;
+        parts.content_length = body.size();
+        if (!c.object_body) parts.content_sha256 = crypto::base64(body.sha256());
+    }
+    HttpRequest request;
+    request.method = c.method;
+    request.url = options_.endpoint + c.path_query;
+    request.headers = signer_.sign(parts);
+    request.headers.insert(request.headers.end(), c.extra.begin(), c.extra.end());
+    body.attach(request);
+    return http_.perform(request, c.sink);
+}
+
+bool OciStore::put_single(const std::string& key, const Payload& body,
+                          const std::string& content_type, bool if_absent) {
+    Call c{"PUT", object_path(key), &body, content_type, true};
+    if (if_absent) c.extra.push_back({"if-none-match", "*"});
+    auto r = caller_.call(if_absent ? "put if absent" : "put", key, [&] { return send(c); }, {412});
+    return r.status != 412;
+}
+
+std::string OciStore::multipart_begin(const std::string& key, const std::string& content_type) {
+    std::string text =
+        nlohmann::json{{"object", options_.prefix + key}, {"contentType", content_type}}.dump();
+    Payload body = json_payload(text);
+    Call c{
+        "POST",
+        "/n/" + uri_encode(options_.ns, false) + "/b/" + uri_encode(options_.bucket, false) + "/u",
+        &body, "application/json", false};
+    auto r = caller_.call("create multipart upload", key, [&] { return send(c); });
+    auto json = nlohmann::json::parse(r.body.begin(), r.body.end(), nullptr, false);
+    if (!json.is_object() || !json.contains("uploadId") || !json["uploadId"].is_string())
+        throw StorageError(
+            describe() + ": create multipart upload '" + key + "': answer has no uploadId", false);
+    return json["uploadId"].get<std::string>();
+}
+
+std::string OciStore::multipart_part(const std::string& key, const std::string& upload_id,
+                                     int part_number, const Payload& part) {
+    Call c{"PUT",
+           object_path(key, 'u') + "?uploadId=" + uri_encode(upload_id, false) +
+               "&uploadPartNum=" + std::to_string(part_number),
+           &part, "application/octet-stream", true};
+    auto r = caller_.call("upload part " + std::to_string(part_number) + " of", key,
+                          [&] { return send(c); });
+    std::string etag = r.header("etag");
+    if (etag.empty())
+        throw StorageError(describe() + ": upload part of '" + key + "': answer has no etag",
+                           false);
+    return etag;
+}
+
+void OciStore::multipart_commit(const std::string& key, const std::string& upload_id,
+                                const std::vector<std::string>& etags) {
+    nlohmann::json parts = nlohmann::json::array();
+    for (std::size_t i = 0; i < etags.size(); ++i)
+        parts.push_back({{"partNum", static_cast<int>(i + 1)}, {"etag", etags[i]}});
+    std::string text = nlohmann::json{{"partsToCommit", parts}}.dump();
+    Payload body = json_payload(text);
+    Call c{"POST", object_path(key, 'u') + "?uploadId=" + uri_encode(upload_id, false), &body,
+           "application/json", false};
+    caller_.call("commit multipart upload", key, [&] { return send(c); });
+}
+
+void OciStore::multipart_abort(const std::string& key, const std::string& upload_id) {
+    Call c{"DELETE", object_path(key, 'u') + "?uploadId=" + uri_encode(upload_id, false)};
+    caller_.call("abort multipart upload", key, [&] { return send(c); }, {404});
+}
+
+std::optional<std::vector<std::uint8_t>> OciStore::get(const std::string& key) {
+    Call c{"GET", object_path(key)};
+    auto r = caller_.call("get", key, [&] { return send(c); }, {404});
+    if (r.status == 404) {
+        if (!caller_.object_missing(r, "ObjectNotFound")) caller_.fail("get", key, r);
+        return std::nullopt;
+    }
+    return std::move(r.body);
+}
+
+bool OciStore::get_file(const std::string& key, const std::filesystem::path& destination) {
+    auto r =
+        caller_.call("get", key,
+                     [&] {
+                         // Each attempt starts the file afresh, so a retried download is never
+                         // spliced.
+                         std::ofstream out(destination, std::ios::binary | std::ios::trunc);
+                         if (!out)
+                             throw StorageError(
+                                 "get '" + key + "': cannot write " + destination.string(), false);
+                         BodySink sink = [&](std::span<const std::uint8_t> chunk) {
+                             out.write(reinterpret_cast<const char*>(chunk.data()),
+                                       static_cast<std::streamsize>(chunk.size()));
+                             if (!out)
+                                 throw std::runtime_error("cannot write " + destination.string());
+                         };
+                         Call c{"GET", object_path(key)};
+                         c.sink = &sink;
+                         return send(c);
+                     },
+                     {404});
+    if (r.status == 404) {
+        std::filesystem::remove(destination);
+        if (!caller_.object_missing(r, "ObjectNotFound")) caller_.fail("get", key, r);
+        return false;
+    }
+    return true;
+}
+
+std::optional<ObjectInfo> OciStore::head(const std::string& key) {
+    Call c{"HEAD", object_path(key)};
+    auto r = caller_.call("head", key, [&] { return send(c); }, {404});
+    if (r.status == 404) return std::nullopt;
+    return ObjectInfo{key, std::strtoull(r.header("content-length").c_str(), nullptr, 10)};
+}
+
+void OciStore::remove(const std::string& key) {
+    Call c{"DELETE", object_path(key)};
+    auto r = caller_.call("delete", key, [&] { return send(c); }, {404});
+    if (r.status == 404 && !caller_.object_missing(r, "ObjectNotFound"))
+        caller_.fail("delete", key, r);
+}
+
+ListPage OciStore::list(const std::string& prefix, const std::string& start_after,
+                        std::size_t limit) {
+    ListPage page;
+    if (limit == 0) return page;
+    // OCI's `start` is inclusive; the interface's `start_after` is not, so the first name is
+    // dropped when it is the one we started after.
+    std::string start = start_after.empty() ? "" : options_.prefix + start_after;
+    bool skip_start = !start_after.empty();
+    bool more = true, overflow = false;
+    while (page.objects.size() < limit) {
+        std::size_t want = std::min<std::size_t>(1000, limit - page.objects.size() + skip_start);
+        std::string path = "/n/" + uri_encode(options_.ns, false) + "/b/" +
+                           uri_encode(options_.bucket, false) +
+                           "/o?prefix=" + uri_encode(options_.prefix + prefix, false) +
+                           "&limit=" + std::to_string(want) + "&fields=name%2Csize";
+        if (!start.empty()) path += "&start=" + uri_encode(start, false);
+        Call c{"GET", path};
+        auto r = caller_.call("list", prefix, [&] { return send(c); });
+        auto json = nlohmann::json::parse(r.body.begin(), r.body.end(), nullptr, false);
+        if (!json.is_object() || !json.contains("objects") || !json["objects"].is_array())
+            throw StorageError(describe() + ": list '" + prefix + "': answer is not a listing",
+                               false);
+        for (const auto& o : json["objects"]) {
+            std::string name = o.value("name", "");
+            if (skip_start && name == start) continue;
+            if (!name.starts_with(options_.prefix)) continue;
+            if (page.objects.size() >= limit) {
+                overflow = true;
+                continue;
+            }
+            page.objects.push_back({name.substr(options_.prefix.size()), o.value("size", 0ull)});
+        }
+        skip_start = false;
+        auto next = json.find("nextStartWith");
+        if (next == json.end() || !next->is_string() || next->get<std::string>().empty()) {
+            more = false;
+            break;
+        }
+        start = next->get<std::string>();
+    }
+    if ((more || overflow) && !page.objects.empty())
+        page.next_start_after = page.objects.back().key;
+    return page;
+}
+
+}  // namespace fotogal::storage

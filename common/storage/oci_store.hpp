@@ -1,0 +1,70 @@
+// oci://{namespace}/{bucket}[/{key prefix}]?region=…[&endpoint=…] — OCI Object Storage through
+// its native REST API, every request signed with the user's API key (oci_signer).
+#pragma once
+
+#include <memory>
+
+#include "common/storage/http_client.hpp"
+#include "common/storage/network_store.hpp"
+#include "common/storage/oci_config.hpp"
+#include "common/storage/service_call.hpp"
+
+namespace fotogal::storage {
+
+struct OciStoreOptions {
+    std::string ns, bucket, prefix;  // prefix: "" or "some/folder/"
+    std::string endpoint;            // e.g. https://objectstorage.eu-frankfurt-1.oraclecloud.com
+    MultipartSizes sizes;
+    RetryPolicy retry;
+    HttpOptions http;
+};
+
+class OciStore final : public NetworkStore {
+  public:
+    OciStore(OciStoreOptions options, const OciCredentials& credentials);
+
+    std::optional<std::vector<std::uint8_t>> get(const std::string& key) override;
+    bool get_file(const std::string& key, const std::filesystem::path& destination) override;
+    std::optional<ObjectInfo> head(const std::string& key) override;
+    void remove(const std::string& key) override;
+    ListPage list(const std::string& prefix, const std::string& start_after,
+                  std::size_t limit) override;
+    std::string describe() const override;
+
+  protected:
+    bool put_single(const std::string& key, const Payload& body, const std::string& content_type,
+                    bool if_absent) override;
+    std::string multipart_begin(const std::string& key, const std::string& content_type) override;
+    std::string multipart_part(const std::string& key, const std::string& upload_id,
+                               int part_number, const Payload& part) override;
+    void multipart_commit(const std::string& key, const std::string& upload_id,
+                          const std::vector<std::string>& etags) override;
+    void multipart_abort(const std::string& key, const std::string& upload_id) override;
+
+  private:
+    struct Call {
+        Call(std::string m, std::string pq, const Payload* b = nullptr, std::string ct = {},
+             bool object = false)
+            : method(std::move(m)),
+              path_query(std::move(pq)),
+              body(b),
+              content_type(std::move(ct)),
+              object_body(object) {}
+        std::string method, path_query;
+        const Payload* body;
+        std::string content_type;
+        bool object_body;  // PutObject / UploadPart
+        HeaderList extra;
+        const BodySink* sink = nullptr;
+    };
+    HttpResponse send(const Call& call);
+    std::string object_path(const std::string& key, char kind = 'o') const;
+
+    OciStoreOptions options_;
+    std::string host_;
+    OciSigner signer_;
+    HttpClient http_;
+    ServiceCaller caller_;
+};
+
+}  // namespace fotogal::storage

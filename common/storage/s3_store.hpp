@@ -1,0 +1,62 @@
+// s3://{bucket}[/{key prefix}]?endpoint=…&region=… — any S3-compatible service (AWS S3, OCI's
+// S3 compatibility API, MinIO, versitygw) with SigV4 and path-style addressing
+// ({endpoint}/{bucket}/{key}), which OCI's compatibility endpoint requires.
+#pragma once
+
+#include "common/storage/http_client.hpp"
+#include "common/storage/network_store.hpp"
+#include "common/storage/service_call.hpp"
+#include "common/storage/sigv4_signer.hpp"
+
+namespace fotogal::storage {
+
+struct S3StoreOptions {
+    std::string bucket, prefix;  // prefix: "" or "some/folder/"
+    std::string endpoint;        // e.g. https://s3.eu-west-1.amazonaws.com
+    std::string region;
+    MultipartSizes sizes;
+    RetryPolicy retry;
+    HttpOptions http;
+};
+
+class S3Store final : public NetworkStore {
+  public:
+    S3Store(S3StoreOptions options, AwsCredentials credentials);
+
+    std::optional<std::vector<std::uint8_t>> get(const std::string& key) override;
+    bool get_file(const std::string& key, const std::filesystem::path& destination) override;
+    std::optional<ObjectInfo> head(const std::string& key) override;
+    void remove(const std::string& key) override;
+    ListPage list(const std::string& prefix, const std::string& start_after,
+                  std::size_t limit) override;
+    std::string describe() const override;
+
+  protected:
+    bool put_single(const std::string& key, const Payload& body, const std::string& content_type,
+                    bool if_absent) override;
+    std::string multipart_begin(const std::string& key, const std::string& content_type) override;
+    std::string multipart_part(const std::string& key, const std::string& upload_id,
+                               int part_number, const Payload& part) override;
+    void multipart_commit(const std::string& key, const std::string& upload_id,
+                          const std::vector<std::string>& etags) override;
+    void multipart_abort(const std::string& key, const std::string& upload_id) override;
+
+  private:
+    struct Call {
+        std::string method;
+        std::string key;  // object key without the store prefix; empty for bucket calls
+        std::vector<std::pair<std::string, std::string>> query;
+        const Payload* body = nullptr;
+        HeaderList extra;  // signed and sent
+        const BodySink* sink = nullptr;
+    };
+    HttpResponse send(const Call& call);
+
+    S3StoreOptions options_;
+    std::string host_;
+    SigV4Signer signer_;
+    HttpClient http_;
+    ServiceCaller caller_;
+};
+
+}  // namespace fotogal::storage

@@ -1,0 +1,333 @@
+#!/usr/bin/env python3
+"""A local, plain-HTTP stand-in for OCI Object Storage's native API, for the OCI backend's
+integration test. It VERIFIES every request's signature the way OCI documents it (draft-
+cavage HTTP signatures, RSASSA-PKCS1-v1_5 + SHA-256 over the listed headers, the required
+header sets and the Object Storage PUT exception, x-content-sha256 against the body, a
+5-minute clock-skew window) with the user's public key, and answers 401 NotAuthenticated to
+anything else. Objects live in memory.
+
+Besides the OCI paths it has two unsigned test-control paths:
+  POST /_test/faults  {"status": 503, "code": "...", "count": N, "after": M}  after M more
+                      signed requests, the next N fail so
+  GET  /_test/stats   counters: requests, rejected, connections, commits, aborts, uploads
+
+usage: oci_test_server.py --public-key PEM --key-id ID [--port 0]
+Prints "port N" on stdout once listening. Standard library only.
+"""
+import argparse
+import base64
+import email.utils
+import hashlib
+import json
+import sys
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+# DER DigestInfo prefix for SHA-256 (RFC 8017 section 9.2, note 1).
+SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
+
+
+def der_read(data, pos):
+    """One DER TLV at pos: (tag, value bytes, next position)."""
+    tag = data[pos]
+    length = data[pos + 1]
+    pos += 2
+    if length & 0x80:
+        count = length & 0x7F
+        length = int.from_bytes(data[pos:pos + count], "big")
+        pos += count
+    return tag, data[pos:pos + length], pos + length
+
+
+def rsa_public_numbers(pem):
+    """(n, e) of a SubjectPublicKeyInfo PEM ("BEGIN PUBLIC KEY")."""
+    body = "".join(line for line in pem.splitlines() if line and not line.startswith("-----"))
+    der = base64.b64decode(body)
+    _, spki, _ = der_read(der, 0)               # SEQUENCE SubjectPublicKeyInfo
+    _, _, pos = der_read(spki, 0)               # SEQUENCE AlgorithmIdentifier
+    tag, bits, _ = der_read(spki, pos)          # BIT STRING subjectPublicKey
+    assert tag == 0x03 and bits[0] == 0
+    _, rsa_key, _ = der_read(bits[1:], 0)       # SEQUENCE RSAPublicKey
+    _, n, pos = der_read(rsa_key, 0)
+    _, e, _ = der_read(rsa_key, pos)
+    return int.from_bytes(n, "big"), int.from_bytes(e, "big")
+
+
+def rsa_sha256_verify(n, e, message, signature):
+    """RSASSA-PKCS1-v1_5 verification with SHA-256 (RFC 8017 section 8.2.2)."""
+    k = (n.bit_length() + 7) // 8
+    if len(signature) != k:
+        return False
+    s = int.from_bytes(signature, "big")
+    if s >= n:
+        return False
+    em = pow(s, e, n).to_bytes(k, "big")
+    t = SHA256_DIGEST_INFO + hashlib.sha256(message).digest()
+    expected = b"\x00\x01" + b"\xff" * (k - len(t) - 3) + b"\x00" + t
+    return em == expected
+
+
+class SignatureError(Exception):
+    pass
+
+
+class State:
+    def __init__(self, n, e, key_id):
+        self.n, self.e, self.key_id = n, e, key_id
+        self.lock = threading.Lock()
+        self.objects = {}   # name -> (bytes, content type, etag)
+        self.uploads = {}   # upload id -> {"object", "parts": {num: (bytes, etag)}}
+        self.faults = []    # (status, code) for the next requests
+        self.fault_after = 0  # signed requests to let through before the faults
+        self.stats = {"requests": 0, "rejected": 0, "commits": 0, "aborts": 0, "uploads": 0,
+                      "conditional_rejects": 0}
+        self.connections = set()
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"   # keep-alive, so the client can reuse connections
+    state: State = None
+
+    def log_message(self, fmt, *args):
+        pass
+
+    # -- plumbing -------------------------------------------------------------------------
+    def reply(self, status, body=b"", headers=None, content_type="application/json"):
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("opc-request-id", uuid.uuid4().hex)
+        self.send_header("Content-Type", content_type)
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def error(self, status, code, message):
+        self.reply(status, {"code": code, "message": message})
+
+    def read_body(self):
+        length = self.headers.get("content-length")
+        if length is None:
+            return b""
+        return self.rfile.read(int(length))
+
+    # -- signature verification -----------------------------------------------------------
+    def verify(self, body):
+        auth = self.headers.get("authorization", "")
+        if not auth.startswith("Signature "):
+            raise SignatureError("no 'Authorization: Signature' header")
+        params = {}
+        for item in auth[len("Signature "):].split(","):
+            name, _, value = item.partition("=")
+            params[name.strip()] = value.strip().strip('"')
+        if params.get("version") != "1" or params.get("algorithm") != "rsa-sha256":
+            raise SignatureError("version must be 1 and algorithm rsa-sha256")
+        if params.get("keyId") != self.state.key_id:
+            raise SignatureError("unknown keyId")
+        names = params.get("headers", "").split(" ")
+        method = self.command.lower()
+        path = urlsplit(self.path).path
+        object_put = method == "put" and ("/o/" in path or ("/u/" in path and "uploadId=" in self.path))
+        required = ["date", "(request-target)", "host"]
+        body_headers = ["content-length", "content-type", "x-content-sha256"]
+        if method in ("put", "post") and not object_put:
+            required += body_headers
+        if object_put:
+            # Oracle: any of the usual PUT headers the request does carry must be signed too.
+            required += [h for h in body_headers if self.headers.get(h) is not None]
+        if self.headers.get("x-date") is not None and "x-date" not in names:
+            raise SignatureError("x-date sent but not signed")
+        for h in required:
+            if h == "date" and "x-date" in names:
+                continue
+            if h not in names:
+                raise SignatureError(f"header '{h}' must be signed")
+        lines = []
+        for name in names:
+            if name == "(request-target)":
+                lines.append(f"(request-target): {method} {self.path}")
+            else:
+                value = self.headers.get(name)
+                if value is None:
+                    raise SignatureError(f"signed header '{name}' is missing")
+                lines.append(f"{name}: {value}")
+        date = self.headers.get("x-date") or self.headers.get("date")
+        try:
+            when = email.utils.parsedate_to_datetime(date).timestamp()
+        except (TypeError, ValueError):
+            raise SignatureError("unreadable date")
+        if abs(time.time() - when) > 300:
+            raise SignatureError("date is more than 5 minutes off")
+        sha = self.headers.get("x-content-sha256")
+        if sha is not None and sha != base64.b64encode(hashlib.sha256(body).digest()).decode():
+            raise SignatureError("x-content-sha256 does not match the body")
+        try:
+            signature = base64.b64decode(params.get("signature", ""), validate=True)
+        except ValueError:
+            raise SignatureError("signature is not base64")
+        if not rsa_sha256_verify(self.state.n, self.state.e, "\n".join(lines).encode(), signature):
+            raise SignatureError("signature does not verify")
+
+    # -- dispatch ---------------------------------------------------------------------------
+    def handle_any(self):
+        s = self.state
+        body = self.read_body()
+        url = urlsplit(self.path)
+        query = dict(parse_qsl(url.query, keep_blank_values=True))
+        with s.lock:
+            s.connections.add(self.client_address)
+            if url.path.startswith("/_test/"):
+                return self.control(url.path, body)
+            s.stats["requests"] += 1
+        try:
+            self.verify(body)
+        except SignatureError as e:
+            with s.lock:
+                s.stats["rejected"] += 1
+            return self.error(401, "NotAuthenticated", f"The required information to complete "
+                              f"authentication was not provided or was incorrect: {e}")
+        with s.lock:
+            if s.faults and s.fault_after > 0:
+                s.fault_after -= 1
+            elif s.faults:
+                status, code = s.faults.pop(0)
+                return self.error(status, code, "injected by the test")
+        parts = url.path.split("/")
+        # /n/{ns}/b/{bucket}/{o|u}[/{name}]
+        if len(parts) < 6 or parts[1] != "n" or parts[3] != "b":
+            return self.error(404, "NotFound", "unknown path")
+        kind = parts[5]
+        name = unquote("/".join(parts[6:])) if len(parts) > 6 else None
+        with s.lock:
+            if kind == "o" and name is None and self.command == "GET":
+                return self.list_objects(query)
+            if kind == "o" and name:
+                return self.object_op(name, body)
+            if kind == "u":
+                return self.multipart_op(name, query, body)
+        return self.error(404, "NotFound", "unknown path")
+
+    do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = handle_any
+
+    def control(self, path, body):
+        s = self.state
+        if path == "/_test/faults":
+            spec = json.loads(body)
+            s.faults.extend([(spec["status"], spec.get("code", ""))] * spec.get("count", 1))
+            s.fault_after = spec.get("after", 0)
+            return self.reply(200, {})
+        if path == "/_test/stats":
+            return self.reply(200, dict(s.stats, connections=len(s.connections),
+                                        open_uploads=len(s.uploads), objects=len(s.objects)))
+        return self.error(404, "NotFound", "unknown test path")
+
+    def object_op(self, name, body):
+        s = self.state
+        existing = s.objects.get(name)
+        if self.command == "PUT":
+            if self.headers.get("if-none-match") == "*" and existing:
+                s.stats["conditional_rejects"] += 1
+                return self.error(412, "IfNoneMatchFailed", "object exists")
+            match = self.headers.get("if-match")
+            if match is not None and (not existing or existing[2] != match):
+                return self.error(412, "IfMatchFailed", "etag does not match")
+            etag = uuid.uuid4().hex
+            s.objects[name] = (body, self.headers.get("content-type", ""), etag)
+            md5 = base64.b64encode(hashlib.md5(body).digest()).decode()
+            return self.reply(200, b"", {"etag": etag, "opc-content-md5": md5})
+        if existing is None:
+            return self.error(404, "ObjectNotFound", f"The object '{name}' does not exist")
+        if self.command in ("GET", "HEAD"):
+            data, content_type, etag = existing
+            if self.command == "HEAD":
+                self.send_response(200)
+                self.send_header("opc-request-id", uuid.uuid4().hex)
+                self.send_header("etag", etag)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                return None
+            return self.reply(200, data, {"etag": etag}, content_type or "application/octet-stream")
+        if self.command == "DELETE":
+            del s.objects[name]
+            return self.reply(204)
+        return self.error(405, "MethodNotAllowed", self.command)
+
+    def list_objects(self, query):
+        s = self.state
+        prefix = query.get("prefix", "")
+        start = query.get("start", "")
+        limit = min(int(query.get("limit", "1000")), 1000)
+        names = sorted(n for n in s.objects if n.startswith(prefix) and n >= start)
+        page, rest = names[:limit], names[limit:]
+        fields = query.get("fields", "name").split(",")
+        objects = []
+        for n in page:
+            entry = {"name": n}
+            if "size" in fields:
+                entry["size"] = len(s.objects[n][0])
+            objects.append(entry)
+        answer = {"objects": objects, "prefixes": []}
+        if rest:
+            answer["nextStartWith"] = rest[0]
+        return self.reply(200, answer)
+
+    def multipart_op(self, name, query, body):
+        s = self.state
+        upload_id = query.get("uploadId")
+        if name is None and self.command == "POST":
+            details = json.loads(body)
+            upload_id = uuid.uuid4().hex
+            s.uploads[upload_id] = {"object": details["object"], "parts": {}}
+            s.stats["uploads"] += 1
+            return self.reply(200, {"uploadId": upload_id, "object": details["object"]})
+        upload = s.uploads.get(upload_id)
+        if upload is None or upload["object"] != name:
+            return self.error(404, "NoSuchUpload", "unknown upload")
+        if self.command == "PUT":
+            etag = uuid.uuid4().hex
+            upload["parts"][int(query["uploadPartNum"])] = (body, etag)
+            return self.reply(200, b"", {"etag": etag})
+        if self.command == "POST":
+            commit = json.loads(body)["partsToCommit"]
+            data = b""
+            for part in sorted(commit, key=lambda p: p["partNum"]):
+                stored = upload["parts"].get(part["partNum"])
+                if stored is None or stored[1] != part["etag"]:
+                    return self.error(400, "InvalidParameter", f"part {part['partNum']} etag")
+                data += stored[0]
+            if len(commit) != len(upload["parts"]):
+                return self.error(400, "InvalidParameter", "every part must be listed")
+            s.objects[name] = (data, "", uuid.uuid4().hex)
+            del s.uploads[upload_id]
+            s.stats["commits"] += 1
+            return self.reply(200, b"", {"etag": s.objects[name][2]})
+        if self.command == "DELETE":
+            del s.uploads[upload_id]
+            s.stats["aborts"] += 1
+            return self.reply(204)
+        return self.error(405, "MethodNotAllowed", self.command)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--public-key", required=True)
+    parser.add_argument("--key-id", required=True)
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args()
+    with open(args.public_key) as f:
+        n, e = rsa_public_numbers(f.read())
+    Handler.state = State(n, e, args.key_id)
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    server.daemon_threads = True
+    print(f"port {server.server_address[1]}", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
