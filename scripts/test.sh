@@ -2,6 +2,8 @@
 # The whole test suite, on a fresh Debian 12 machine or a developer's:
 #   1. installs what is missing (apt), checks formatting (clang-format),
 #   2. builds and runs every test (doctest unit tests + the end-to-end corpus run) with CTest,
+#      then the Helm chart checks (scripts/check-chart.sh) and the fuzz targets, briefly
+#      (scripts/fuzz.sh),
 #   3. builds again with AddressSanitizer + UndefinedBehaviorSanitizer and runs them again.
 # Usage: scripts/test.sh [--no-sanitize]   (skip step 3 for a quicker local run)
 set -euo pipefail
@@ -20,6 +22,11 @@ run_suite() {
 echo "== build and test" >&2
 build="$("$root/scripts/build.sh")"  # assigned first, so a failed build stops the script
 run_suite "$build"
+
+echo "== Helm chart and container image checks" >&2
+"$root/scripts/check-chart.sh" "$build/bin"
+echo "== fuzz targets, 15 s each" >&2
+"$root/scripts/fuzz.sh" 15
 
 if [[ "${1:-}" != "--no-sanitize" ]]; then
   echo "== build and test under AddressSanitizer + UndefinedBehaviorSanitizer" >&2

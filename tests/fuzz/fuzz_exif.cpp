@@ -1,0 +1,26 @@
+// EXIF reading (workers/pipeline/exif_reader) through its public entry point, on whatever
+// EXIF range the header probe finds in arbitrary bytes (JPEG APP1, PNG eXIf, WebP EXIF,
+// TIFF). The orientation must always come out as 1..8.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <span>
+
+#include "common/formats/image_header.hpp"
+#include "workers/pipeline/exif_reader.hpp"
+
+namespace fmt = fotogal::formats;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    std::span<const std::uint8_t> bytes(data, size);
+    try {
+        auto header = fmt::probe_header(bytes);
+        if (!header || !header->exif) return 0;
+        auto facts = fotogal::pipeline::read_exif(bytes, *header);
+        if (facts.orientation < 1 || facts.orientation > 8) std::abort();
+        if (!facts.fields.is_object()) std::abort();
+        (void)facts.fields.dump();  // the manifest serialises these; must be valid UTF-8
+    } catch (const fmt::InvalidHeader&) {
+    }
+    return 0;
+}
