@@ -15,7 +15,7 @@ chart="$root/charts/fotogal"
 bin_dir="${1:-$root/build/bin}"
 
 helm_version=v3.21.4
-helm_unittest_version=v1.0.1  # the last tag without replace directives, so go install works
+helm_unittest_version=v1.1.2
 kubernetes_validate_version=1.37.0
 kube_version=1.33.0  # the Kubernetes version rendered and validated against
 
@@ -35,8 +35,20 @@ go_tool() {  # go_tool NAME MODULE VERSION -> path of the binary, installed if m
 }
 
 helm="$(go_tool helm helm.sh/helm/v3/cmd/helm "$helm_version")"
-unittest="$(go_tool helm-unittest github.com/helm-unittest/helm-unittest/cmd/helm-unittest \
-    "$helm_unittest_version")"
+
+# helm-unittest's go.mod has a replace directive, which `go install mod@version` refuses; so
+# its module is fetched from the Go proxy (checksum-verified) and built as the main module.
+unittest="$tools/helm-unittest-$helm_unittest_version/helm-unittest"
+if [[ ! -x "$unittest" ]]; then
+    echo "installing github.com/helm-unittest/helm-unittest@$helm_unittest_version" >&2
+    module="$(cd /tmp && go mod download -json \
+        "github.com/helm-unittest/helm-unittest@$helm_unittest_version" |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["Dir"])')"
+    src="$(mktemp -d)"
+    cp -r "$module/." "$src" && chmod -R u+w "$src"
+    (cd "$src" && GOFLAGS=-buildvcs=false go build -o "$unittest" ./cmd/helm-unittest) >&2
+    rm -rf "$src"
+fi
 venv="$tools/kubernetes-validate-$kubernetes_validate_version"
 if [[ ! -x "$venv/bin/kubernetes-validate" ]]; then
     echo "installing kubernetes-validate==$kubernetes_validate_version" >&2
@@ -73,7 +85,7 @@ for values in "${values_files[@]}"; do
 done
 
 echo "== chart: helm-unittest" >&2
-"$unittest" --color=false "$chart" >&2
+"$unittest" --color=false --strict "$chart" >&2
 
 echo "== image: runtime packages of the built binaries" >&2
 [[ -x "$bin_dir/fotogal-worker" ]] || {

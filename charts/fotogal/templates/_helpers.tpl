@@ -132,7 +132,8 @@ through secretKeyRef or mounted files, never as values.
 - name: oci-api-key
   secret:
     secretName: {{ . }}
-    defaultMode: 0400
+    # Owned by root, readable by the pods' group (fsGroup) only.
+    defaultMode: 0440
 {{- end }}
 {{- if eq (include "fotogal.storageScheme" .) "file" }}
 - name: data
@@ -162,7 +163,7 @@ through secretKeyRef or mounted files, never as values.
 
 {{/* prometheus.io scrape annotations for a pod serving /metrics on `port`. */}}
 {{- define "fotogal.prometheusAnnotations" -}}
-{{- if .root.Values.metrics.prometheusAnnotations }}
+{{- if .root.Values.metrics.prometheusAnnotations -}}
 prometheus.io/scrape: "true"
 prometheus.io/port: {{ .port | quote }}
 prometheus.io/path: /metrics
