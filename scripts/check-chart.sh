@@ -71,9 +71,11 @@ for values in "${values_files[@]}"; do
     name="$(basename "$values" .yaml)"
     "$helm" template fotogal "$chart" --kube-version "$kube_version" -f "$values" \
         >"$out/$name.yaml"
-    # Unknown kinds (KEDA's ScaledObject, TriggerAuthentication) are only warned about; the
-    # unit tests check those.
-    "$venv/bin/kubernetes-validate" --strict --quiet -k "$kube_version" "$out/$name.yaml" >&2
+    # KEDA's kinds have no schema here (the unit tests check those); any other warning shows.
+    "$venv/bin/kubernetes-validate" --strict --quiet -k "$kube_version" "$out/$name.yaml" \
+        >"$out/validate.log" 2>&1 || { cat "$out/validate.log" >&2; exit 1; }
+    grep -vE "find schema for kind (ScaledObject|TriggerAuthentication) with api version keda.sh/" \
+        "$out/validate.log" >&2 || true
     # The chart only references Secrets: it never renders one, never sets a password as a
     # variable, and every credential variable comes from a secretKeyRef.
     awk '/^kind: Secret$/ || /name: FOTOGAL_KAFKA_SASL_PASSWORD$/ { bad = 1 }

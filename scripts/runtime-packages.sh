@@ -7,10 +7,14 @@ set -euo pipefail
 bin_dir="${1:?usage: runtime-packages.sh BIN_DIR}"
 shipped=(fotogal-ingest fotogal-worker fotogal-replay fotogal-process fotogal-devbroker)
 
+# Only the libraries a binary names itself (DT_NEEDED); apt brings in what those depend on.
 libs=()
 for name in "${shipped[@]}"; do
     [[ -x "$bin_dir/$name" ]] || continue
-    while read -r lib; do libs+=("$lib"); done < <(ldd "$bin_dir/$name" | awk '$3 ~ /^\// {print $3}')
+    needed="$(readelf -d "$bin_dir/$name" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p')"
+    while read -r lib; do libs+=("$lib"); done < <(ldd "$bin_dir/$name" |
+        awk -v needed="$needed" 'BEGIN { split(needed, n, "\n"); for (i in n) want[n[i]] = 1 }
+                                 $3 ~ /^\// && ($1 in want) { print $3 }')
 done
 [[ ${#libs[@]} -gt 0 ]] || { echo "runtime-packages: no binaries in $bin_dir" >&2; exit 1; }
 
