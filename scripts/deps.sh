@@ -9,6 +9,7 @@ packages=(
   librdkafka-dev libssl-dev libcurl4-openssl-dev libexif-dev
   nlohmann-json3-dev libcpp-httplib-dev doctest-dev
   clang-format python3 curl ca-certificates
+  clang-14 libclang-rt-14-dev python3-venv
 )
 [[ "${1:-}" == "--quickstart" ]] && packages+=(sway-backgrounds)
 

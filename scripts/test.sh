@@ -3,7 +3,8 @@
 #   1. installs what is missing (apt), checks formatting (clang-format),
 #   2. starts a real Kafka broker (scripts/kafka.sh), builds and runs every test (doctest unit
 #      tests, storage integration tests against a local S3 server and a signature-checking OCI
-#      stand-in, the end-to-end runs, the scale test on the broker) with CTest,
+#      stand-in, the end-to-end runs, the scale test on the broker) with CTest, then the Helm
+#      chart checks (scripts/check-chart.sh) and the fuzz targets, briefly (scripts/fuzz.sh),
 #   3. builds again with AddressSanitizer + UndefinedBehaviorSanitizer and runs them again
 #      (all but the scale test).
 # Usage: scripts/test.sh [--no-sanitize]   (skip step 3 for a quicker local run)
@@ -36,6 +37,11 @@ fi
 echo "== build and test" >&2
 build="$("$root/scripts/build.sh")"  # assigned first, so a failed build stops the script
 run_suite "$build"
+
+echo "== Helm chart and container image checks" >&2
+"$root/scripts/check-chart.sh" "$build/bin"
+echo "== fuzz targets, 15 s each" >&2
+"$root/scripts/fuzz.sh" 15
 
 if [[ "${1:-}" != "--no-sanitize" ]]; then
   echo "== build and test under AddressSanitizer + UndefinedBehaviorSanitizer" >&2

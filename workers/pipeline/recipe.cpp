@@ -92,6 +92,11 @@ RenditionSpec parse_rendition(const json& j, std::size_t index) {
     r.name = text_field(j, "name", where, "");
     if (r.name.empty() || r.name.find_first_of("/.\\ ") != std::string::npos)
         throw RecipeError("recipe " + where + ".name must be a plain non-empty word");
+    // A missing side would default to 0 and scale every picture to nothing (found by fuzzing).
+    for (const char* side : {"width", "height"})
+        if (!j.contains(side))
+            throw RecipeError("recipe " + where + "." + side +
+                              " is required: a whole number from 1 to 16384");
     r.width = static_cast<int>(int_field(j, "width", where, 0, 1, 16384));
     r.height = static_cast<int>(int_field(j, "height", where, 0, 1, 16384));
     std::string fit = text_field(j, "fit", where, "fit");

@@ -1,0 +1,41 @@
+# One image for every FotoGal binary; the container command picks which one runs
+# (fotogal-ingest, fotogal-worker, fotogal-replay, fotogal-process), as the Helm chart does.
+#
+# The build stage runs exactly what CI runs: scripts/deps.sh (Debian packages), then
+# scripts/build.sh. No container engine runs in the project's CI, so this file is kept to those
+# two scripts plus scripts/runtime-packages.sh, which scripts/check-chart.sh runs on the CI
+# build on every test run; keep any new build step in the scripts, not here.
+#
+#   docker build -t fotogal:0.1.0 .
+#   docker run --rm fotogal:0.1.0 fotogal-worker --help
+
+FROM debian:12 AS build
+WORKDIR /src
+# The packages first, so that code changes do not reinstall them.
+COPY scripts/deps.sh scripts/deps.sh
+RUN scripts/deps.sh
+COPY . .
+RUN rm -rf build build-asan build-fuzz \
+ && scripts/build.sh \
+ && scripts/runtime-packages.sh build/bin > /runtime-packages.txt \
+ && mkdir /out \
+ && for b in fotogal-ingest fotogal-worker fotogal-replay fotogal-process fotogal-devbroker; do \
+      install -m 0755 --strip "build/bin/$b" /out/ || exit 1; \
+    done
+
+FROM debian:12-slim
+# Only the shared libraries the binaries load (computed above from the linked libraries).
+COPY --from=build /runtime-packages.txt /tmp/runtime-packages.txt
+RUN apt-get update -q \
+ && xargs -a /tmp/runtime-packages.txt apt-get install -y -q --no-install-recommends ca-certificates \
+ && rm -rf /var/lib/apt/lists/* /tmp/runtime-packages.txt \
+ && groupadd --system --gid 10001 fotogal \
+ && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \
+      --shell /usr/sbin/nologin fotogal
+COPY --from=build /out/ /usr/local/bin/
+# Non-root; the root filesystem can be mounted read-only (the chart does), /tmp is the only
+# place written to besides a file:// storage volume.
+USER 10001:10001
+WORKDIR /tmp
+EXPOSE 8080 8081
+CMD ["fotogal-worker", "--help"]

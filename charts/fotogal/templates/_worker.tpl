@@ -1,0 +1,229 @@
+{{/*
+A worker Deployment, shared by `worker` (uploads topic) and `reprocessWorker` (reprocess
+topic). Call with (dict "root" $ "component" "worker" "values" .Values.worker
+"defaultTopic" .Values.topics.uploads).
+*/}}
+{{- define "fotogal.validateWorker" -}}
+{{- $v := .values }}
+{{- if le (int $v.terminationGracePeriodSeconds) (int $v.shutdownGraceSeconds) }}
+{{- fail (printf "%s.terminationGracePeriodSeconds (%v) must be longer than %s.shutdownGraceSeconds (%v): Kubernetes kills the pod at the end of its grace period, before the worker has committed and left its consumer group" .component $v.terminationGracePeriodSeconds .component $v.shutdownGraceSeconds) }}
+{{- end }}
+{{- if and $v.keda.enabled $v.hpa.enabled }}
+{{- fail (printf "%s: enable either keda or hpa, not both (KEDA creates its own HPA for the Deployment)" .component) }}
+{{- end }}
+{{- end }}
+
+{{- define "fotogal.workerDeployment" -}}
+{{- $root := .root }}
+{{- $v := .values }}
+{{- include "fotogal.validateWorker" . }}
+{{- $name := printf "%s-%s" (include "fotogal.fullname" $root) (.component | kebabcase) }}
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ $name }}
+  labels:
+    {{- include "fotogal.labels" $root | nindent 4 }}
+    app.kubernetes.io/component: {{ .component | kebabcase }}
+spec:
+  {{- /* An autoscaler owns the replica count; rendering one would reset it on each upgrade. */}}
+  {{- if not (or $v.keda.enabled $v.hpa.enabled) }}
+  replicas: {{ $v.replicaCount }}
+  {{- end }}
+  selector:
+    matchLabels:
+      {{- include "fotogal.selectorLabels" (dict "root" $root "component" (.component | kebabcase)) | nindent 6 }}
+  template:
+    metadata:
+      labels:
+        {{- include "fotogal.selectorLabels" (dict "root" $root "component" (.component | kebabcase)) | nindent 8 }}
+      annotations:
+        checksum/recipe: {{ include (print $root.Template.BasePath "/recipe-configmap.yaml") $root | sha256sum }}
+        {{- include "fotogal.prometheusAnnotations" (dict "root" $root "port" $v.port) | nindent 8 }}
+        {{- with $v.podAnnotations }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+    spec:
+      serviceAccountName: {{ include "fotogal.serviceAccountName" $root }}
+      {{- with $root.Values.imagePullSecrets }}
+      imagePullSecrets:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      securityContext:
+        {{- toYaml $root.Values.podSecurityContext | nindent 8 }}
+      terminationGracePeriodSeconds: {{ $v.terminationGracePeriodSeconds }}
+      containers:
+        - name: worker
+          image: {{ include "fotogal.image" $root }}
+          imagePullPolicy: {{ $root.Values.image.pullPolicy }}
+          command: ["fotogal-worker"]
+          ports:
+            - name: http
+              containerPort: {{ $v.port }}
+          env:
+            {{- include "fotogal.commonEnv" $root | nindent 12 }}
+            - name: FOTOGAL_LISTEN
+              value: "0.0.0.0:{{ $v.port }}"
+            - name: FOTOGAL_TOPIC
+              value: {{ default .defaultTopic $v.topic | quote }}
+            - name: FOTOGAL_GROUP
+              value: {{ $v.group | quote }}
+            - name: FOTOGAL_SHUTDOWN_GRACE
+              value: {{ $v.shutdownGraceSeconds | quote }}
+            {{- with $v.concurrency }}
+            - name: FOTOGAL_WORKER_CONCURRENCY
+              value: {{ . | quote }}
+            {{- end }}
+            {{- if $root.Values.recipe }}
+            - name: FOTOGAL_RECIPE
+              value: /etc/fotogal/recipe/recipe.json
+            {{- end }}
+            {{- with $v.extraEnv }}
+            {{- toYaml . | nindent 12 }}
+            {{- end }}
+          {{- include "fotogal.probes" $root | nindent 10 }}
+          resources:
+            {{- toYaml $v.resources | nindent 12 }}
+          securityContext:
+            {{- toYaml $root.Values.securityContext | nindent 12 }}
+          volumeMounts:
+            {{- include "fotogal.commonVolumeMounts" $root | nindent 12 }}
+            {{- if $root.Values.recipe }}
+            - name: recipe
+              mountPath: /etc/fotogal/recipe
+              readOnly: true
+            {{- end }}
+      volumes:
+        {{- include "fotogal.commonVolumes" $root | nindent 8 }}
+        {{- if $root.Values.recipe }}
+        - name: recipe
+          configMap:
+            name: {{ include "fotogal.fullname" $root }}-recipe
+        {{- end }}
+      {{- with $v.nodeSelector }}
+      nodeSelector:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $v.tolerations }}
+      tolerations:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $v.affinity }}
+      affinity:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+{{- end }}
+
+{{/* PodDisruptionBudget of a worker Deployment; same arguments. */}}
+{{- define "fotogal.workerPdb" -}}
+{{- if .values.pdb.enabled }}
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {{ include "fotogal.fullname" .root }}-{{ .component | kebabcase }}
+  labels:
+    {{- include "fotogal.labels" .root | nindent 4 }}
+    app.kubernetes.io/component: {{ .component | kebabcase }}
+spec:
+  maxUnavailable: {{ .values.pdb.maxUnavailable }}
+  selector:
+    matchLabels:
+      {{- include "fotogal.selectorLabels" (dict "root" .root "component" (.component | kebabcase)) | nindent 6 }}
+{{- end }}
+{{- end }}
+
+{{/* Optional HorizontalPodAutoscaler on CPU; same arguments. */}}
+{{- define "fotogal.workerHpa" -}}
+{{- $v := .values }}
+{{- if $v.hpa.enabled }}
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: {{ include "fotogal.fullname" .root }}-{{ .component | kebabcase }}
+  labels:
+    {{- include "fotogal.labels" .root | nindent 4 }}
+    app.kubernetes.io/component: {{ .component | kebabcase }}
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: {{ include "fotogal.fullname" .root }}-{{ .component | kebabcase }}
+  minReplicas: {{ $v.hpa.minReplicas }}
+  maxReplicas: {{ $v.hpa.maxReplicas }}
+  metrics:
+    - type: Resource
+      resource:
+        name: cpu
+        target:
+          type: Utilization
+          averageUtilization: {{ $v.hpa.targetCPUUtilizationPercentage }}
+  behavior:
+    scaleDown:
+      # Each scale-down costs the group a rebalance; do not flap.
+      stabilizationWindowSeconds: 300
+{{- end }}
+{{- end }}
+
+{{/*
+Optional KEDA ScaledObject on the consumer group's lag, with the TriggerAuthentication that
+hands KEDA the same SASL credentials as the workers (from the same Secret). Same arguments.
+*/}}
+{{- define "fotogal.workerKeda" -}}
+{{- $root := .root }}
+{{- $v := .values }}
+{{- if $v.keda.enabled }}
+{{- $name := printf "%s-%s" (include "fotogal.fullname" $root) (.component | kebabcase) }}
+{{- $sasl := $root.Values.kafka.sasl.existingSecret }}
+{{- $tls := hasSuffix "SSL" $root.Values.kafka.securityProtocol }}
+{{- if $sasl }}
+apiVersion: keda.sh/v1alpha1
+kind: TriggerAuthentication
+metadata:
+  name: {{ $name }}-kafka
+  labels:
+    {{- include "fotogal.labels" $root | nindent 4 }}
+    app.kubernetes.io/component: {{ .component | kebabcase }}
+spec:
+  secretTargetRef:
+    - parameter: username
+      name: {{ $sasl }}
+      key: {{ $root.Values.kafka.sasl.usernameKey }}
+    - parameter: password
+      name: {{ $sasl }}
+      key: {{ $root.Values.kafka.sasl.passwordKey }}
+---
+{{- end }}
+apiVersion: keda.sh/v1alpha1
+kind: ScaledObject
+metadata:
+  name: {{ $name }}
+  labels:
+    {{- include "fotogal.labels" $root | nindent 4 }}
+    app.kubernetes.io/component: {{ .component | kebabcase }}
+spec:
+  scaleTargetRef:
+    name: {{ $name }}
+  pollingInterval: {{ $v.keda.pollingInterval }}
+  cooldownPeriod: {{ $v.keda.cooldownPeriod }}
+  minReplicaCount: {{ $v.keda.minReplicaCount }}
+  maxReplicaCount: {{ $v.keda.maxReplicaCount }}
+  triggers:
+    - type: kafka
+      metadata:
+        bootstrapServers: {{ $root.Values.kafka.brokers | quote }}
+        consumerGroup: {{ $v.group | quote }}
+        topic: {{ default .defaultTopic $v.topic | quote }}
+        lagThreshold: {{ $v.keda.lagThreshold | quote }}
+        activationLagThreshold: {{ $v.keda.activationLagThreshold | quote }}
+        offsetResetPolicy: {{ $v.keda.offsetResetPolicy | quote }}
+        {{- if $sasl }}
+        {{- /* KEDA names the mechanisms differently from librdkafka. */}}
+        sasl: {{ get (dict "PLAIN" "plaintext" "SCRAM-SHA-256" "scram_sha256" "SCRAM-SHA-512" "scram_sha512") $root.Values.kafka.saslMechanism | quote }}
+        {{- end }}
+        tls: {{ ternary "enable" "disable" $tls | quote }}
+      {{- if $sasl }}
+      authenticationRef:
+        name: {{ $name }}-kafka
+      {{- end }}
+{{- end }}
+{{- end }}
