@@ -115,12 +115,16 @@ class Harness:
             FOTOGAL_TOPIC_UPLOADS=self.topics["uploads"],
             FOTOGAL_TOPIC_REPROCESS=self.topics["reprocess"],
             FOTOGAL_TOPIC_RESULTS=self.topics["results"], FOTOGAL_TOPIC_DLQ=self.topics["dlq"],
-            FOTOGAL_LISTEN="127.0.0.1:0", FOTOGAL_LOG_LEVEL="info", FOTOGAL_SHUTDOWN_GRACE="10")
+            FOTOGAL_REPLAY_GROUP=f"{self.prefix}-replay", FOTOGAL_LISTEN="127.0.0.1:0", FOTOGAL_LOG_LEVEL="info", FOTOGAL_SHUTDOWN_GRACE="10")
 
     def kafka_sh(self, *args):
         env = dict(os.environ, FOTOGAL_KAFKA_PORT=self.brokers.rsplit(":", 1)[1])
         return subprocess.run([str(KAFKA_SH), *args], env=env, check=True, text=True,
                               stdout=subprocess.PIPE).stdout
+
+    def offsets(self, group, topic):
+        """Each partition's end and the group's committed offset, as the broker reports."""
+        return json.loads(self.kafka_sh("offsets", group, topic))["partitions"]
 
     def recipe(self, name, renditions):
         path = self.work / f"recipe-{name}.json"
@@ -217,6 +221,10 @@ def run(h, photos, count):
     code, s = h.replay("--since", rfc3339(before_uploads))
     assert code == 0
     assert (s["scanned"], s["published"], s["skipped"], s["errors"]) == (count, count, 0, 0), s
+    # Its own group recorded the position: the end marks, every partition.
+    positions = h.offsets(f"{h.prefix}-replay", h.topics["uploads"])
+    assert all(p["committed"] == p["end"] for p in positions), positions
+    assert sum(p["end"] for p in positions) == count, positions
     fp2 = wait_for("a v2 manifest", lambda: (m := h.manifest(ids[0])) and
                    m["recipe_fingerprint"] != fp1 and m["recipe_fingerprint"], 300, h.procs)
     wait_for(f"{count} manifests (v2)", lambda: h.manifests_with(ids, fp2), 300, h.procs)
@@ -254,6 +262,11 @@ def run(h, photos, count):
     backlog_left = count - (rw.metric("fotogal_events_total") - handled)
     log(f"fresh uploads done while {backlog_left:.0f} of {count} reprocess events still waited")
     assert backlog_left > 0, "the backlog was gone before the fresh uploads finished"
+    # The broker's view, a moment later (a JVM start): the reprocess group's lag.
+    lag = sum(p["end"] - max(p["committed"], 0)
+              for p in h.offsets(reprocess_env["FOTOGAL_GROUP"], h.topics["reprocess"]))
+    log(f"reprocess topic lag reported by the broker just after: {lag}")
+    assert lag > 0, "the broker reports no reprocess lag left"
     wait_for("the forced replay to be worked off",
              lambda: rw.metric("fotogal_events_total") - handled >= count, 300, h.procs)
     drain = time.monotonic() - t_replay
@@ -262,7 +275,8 @@ def run(h, photos, count):
         "median": round(statistics.median(latencies), 3), "max": round(max(latencies), 3),
         "count": len(latencies)},
         "replay_backlog": {"events": count, "seconds_to_work_off": round(drain, 3),
-                           "left_when_fresh_uploads_were_done": int(backlog_left)}}), flush=True)
+                           "left_when_fresh_uploads_were_done": int(backlog_left),
+                           "broker_lag_just_after": lag}}), flush=True)
     h.stop(rw)
 
     # -- 5. fresh topic, no history: the stream finds nothing, the bucket has everything
