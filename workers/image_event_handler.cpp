@@ -120,10 +120,14 @@ Outcome fail(const HandlerContext& ctx, const IncomingMessage& m, const pipeline
 
 // Counted here, where the pipeline runs, from what the decode step did: a replay's skips
 // can then be shown to have cost no decode at all (the counter does not move).
+metrics::Counter& decoded_counter() {
+    static metrics::Counter& counter = metrics::counter("fotogal_images_decoded_total",
+                                                        "images whose pixels the pipeline decoded");
+    return counter;
+}
+
 void count_if_decoded(const pipeline::Job& job) {
-    if (job.timings_ms.contains("decode"))
-        metrics::counter("fotogal_images_decoded_total", "images whose pixels the pipeline decoded")
-            .inc();
+    if (job.timings_ms.contains("decode")) decoded_counter().inc();
 }
 
 // A manifest made with the current recipe means the work is done (replays skip it).
@@ -190,6 +194,8 @@ Outcome process(const HandlerContext& ctx, const IncomingMessage& m,
 }  // namespace
 
 Outcome handle_message(const HandlerContext& ctx, const IncomingMessage& m) {
+    // Registered from the first event on, so a worker that only skipped shows 0, not nothing.
+    decoded_counter();
     events::ParsedEvent parsed = events::parse_event(m.value);
     Outcome outcome;
     if (auto* invalid = std::get_if<events::Invalid>(&parsed)) {

@@ -252,6 +252,7 @@ def run(h, photos, count):
     t_replay = time.monotonic()
     code, s = h.replay("--since", rfc3339(before_uploads), "--force")
     assert code == 0 and s["published"] == count, s
+    before_fresh = time.time()
     fresh_files = photos[:10]
     latencies, fresh_ids = [], []
     for f in fresh_files:
@@ -278,6 +279,17 @@ def run(h, photos, count):
                            "left_when_fresh_uploads_were_done": int(backlog_left),
                            "broker_lag_just_after": lag}}), flush=True)
     h.stop(rw)
+
+    # The other ways to pick a range, counted with dry runs on the same topic.
+    n = count + len(fresh_ids)
+    code, s = h.replay("--from-offsets", "earliest", "--dry-run")
+    assert code == 0 and (s["scanned"], s["published"]) == (n, n), s
+    code, s = h.replay("--since", rfc3339(before_uploads), "--until", rfc3339(before_fresh),
+                       "--dry-run")
+    assert code == 0 and (s["scanned"], s["published"]) == (count, count), s
+    p0 = h.offsets(f"{h.prefix}-replay", h.topics["uploads"])[0]["end"]
+    code, s = h.replay("--from-offsets", "0:0", "--dry-run")
+    assert code == 0 and s["scanned"] == p0, (s, p0)
 
     # -- 5. fresh topic, no history: the stream finds nothing, the bucket has everything
     all_ids = ids + fresh_ids
