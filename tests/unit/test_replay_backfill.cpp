@@ -114,7 +114,7 @@ TEST_CASE("backfill: a time range selects by the id's time and lists only that r
     CHECK(c.skipped == 0);
 }
 
-TEST_CASE("backfill: other prefixes work; ids without a time are skipped under a range") {
+TEST_CASE("backfill: other prefixes work, and ids without a time are skipped under a range") {
     Bucket b;
     b.put("incoming/a.jpg");
     b.put("incoming/b.jpg");

@@ -7,7 +7,7 @@ using namespace fotogal;
 using namespace fotogal::replay;
 using Clock = RateLimiter::Clock;
 
-TEST_CASE("rate: parsed from N or N/s; 0 means no limit") {
+TEST_CASE("rate: parsed from N or N/s, and 0 means no limit") {
     CHECK(parse_rate("500") == 500);
     CHECK(parse_rate("2.5/s") == 2.5);
     CHECK(parse_rate("0") == 0);

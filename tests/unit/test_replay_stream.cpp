@@ -42,7 +42,7 @@ TEST_CASE("replay plan: --since starts where the broker says, ends at the marks 
     CHECK(plans[2].start == plans[2].end);
 }
 
-TEST_CASE("replay plan: --until ends early; earliest starts at what retention kept") {
+TEST_CASE("replay plan: --until ends early and earliest starts at what retention kept") {
     PlanInputs in;
     in.watermarks = {{0, {10, 100}}, {1, {0, 50}}};
     in.until_offsets = {{0, 60}, {1, -1}};  // -1: every record is before --until
