@@ -12,7 +12,9 @@
 5. A fresh topic (no history, as after the stream's retention): replaying it finds nothing,
    `fotogal-replay --backfill` lists the bucket and every original is reprocessed (recipe v3).
 
-The broker address comes from FOTOGAL_TEST_KAFKA_BROKERS (default 127.0.0.1:19092); every
+The broker address comes from FOTOGAL_TEST_KAFKA_BROKERS, else 127.0.0.1:$FOTOGAL_KAFKA_PORT
+(scripts/kafka.sh's port setting, default 19092); when nothing serves there, the test starts a
+broker with scripts/kafka.sh and stops it afterwards. Every
 topic and group name carries a fresh prefix, so the test shares a broker with other tests.
 Its topics are deleted at the end.
 
@@ -23,10 +25,10 @@ import json
 import os
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -104,7 +106,9 @@ class Harness:
         shutil.rmtree(self.work, ignore_errors=True)
         (self.work / "logs").mkdir(parents=True)
         self.data = self.work / "data"
-        self.brokers = os.environ.get("FOTOGAL_TEST_KAFKA_BROKERS", "127.0.0.1:19092")
+        port = os.environ.get("FOTOGAL_KAFKA_PORT", "19092")  # scripts/kafka.sh's setting
+        self.brokers = os.environ.get("FOTOGAL_TEST_KAFKA_BROKERS", f"127.0.0.1:{port}")
+        self.started_broker = False
         self.prefix = f"replay-e2e-{os.getpid()}-{int(time.time())}"
         self.topics = {k: f"{self.prefix}.{k}" for k in
                        ("uploads", "reprocess", "results", "dlq", "uploads-fresh",
@@ -117,14 +121,25 @@ class Harness:
             FOTOGAL_TOPIC_RESULTS=self.topics["results"], FOTOGAL_TOPIC_DLQ=self.topics["dlq"],
             FOTOGAL_REPLAY_GROUP=f"{self.prefix}-replay", FOTOGAL_LISTEN="127.0.0.1:0", FOTOGAL_LOG_LEVEL="info", FOTOGAL_SHUTDOWN_GRACE="10")
 
-    def kafka_sh(self, *args):
+    def kafka_sh(self, *args, check=True):
         env = dict(os.environ, FOTOGAL_KAFKA_PORT=self.brokers.rsplit(":", 1)[1])
-        return subprocess.run([str(KAFKA_SH), *args], env=env, check=True, text=True,
-                              stdout=subprocess.PIPE).stdout
+        return subprocess.run([str(KAFKA_SH), *args], env=env, check=check, text=True,
+                              stdout=subprocess.PIPE)
+
+    def ensure_broker(self):
+        """Uses the broker that serves (scripts/test.sh starts one for every test); run alone,
+        starts one with scripts/kafka.sh and stops it at the end."""
+        host, port = self.brokers.rsplit(":", 1)
+        try:
+            socket.create_connection((host, int(port)), timeout=2).close()
+        except OSError:
+            log(f"no broker at {self.brokers}; starting one with scripts/kafka.sh")
+            self.kafka_sh("start")
+            self.started_broker = True
 
     def offsets(self, group, topic):
         """Each partition's end and the group's committed offset, as the broker reports."""
-        return json.loads(self.kafka_sh("offsets", group, topic))["partitions"]
+        return json.loads(self.kafka_sh("offsets", group, topic).stdout)["partitions"]
 
     def recipe(self, name, renditions):
         path = self.work / f"recipe-{name}.json"
@@ -171,10 +186,10 @@ class Harness:
     def close(self):
         for p in reversed(self.procs):
             p.stop()
-        try:
-            self.kafka_sh("delete-topics", *self.topics.values())
-        except subprocess.CalledProcessError as e:
-            log(f"could not delete the test topics: {e}")
+        if self.kafka_sh("delete-topics", *self.topics.values(), check=False).returncode:
+            log("could not delete the test topics")
+        if self.started_broker:
+            self.kafka_sh("stop", check=False)
 
 
 def rfc3339(t):
@@ -182,6 +197,7 @@ def rfc3339(t):
 
 
 def run(h, photos, count):
+    h.ensure_broker()
     log(f"broker {h.brokers}, topic prefix {h.prefix}")
     h.kafka_sh("topics", "--partitions", str(PARTITIONS), *h.topics.values())
     small = {"name": "small", "width": 320, "height": 320, "fit": "fit", "format": "jpeg",
