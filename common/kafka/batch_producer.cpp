@@ -17,6 +17,8 @@ BatchProducer::BatchProducer(const KafkaSettings& settings,
                                 {"message.max.bytes", "1000000"},  // OCI Streaming's cap
                                 // Bulk work: fuller requests matter more than latency.
                                 {"linger.ms", "20"},
+                                // A mistyped topic name is an error, not a new topic.
+                                {"allow.auto.create.topics", "false"},
                                 {"socket.keepalive.enable", "true"},
                                 {"reconnect.backoff.ms", "100"},
                                 {"reconnect.backoff.max.ms", "5000"},
