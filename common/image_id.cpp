@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <stdexcept>
@@ -60,6 +61,27 @@ bool is_valid_image_id(std::string_view id) {
         if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
     }
     return true;
+}
+
+std::optional<std::int64_t> uuidv7_unix_millis(std::string_view id) {
+    if (!is_valid_image_id(id) || id[14] != '7') return std::nullopt;
+    std::int64_t ms = 0;
+    for (char c : id.substr(0, 13)) {
+        if (c == '-') continue;
+        ms = ms * 16 + (c <= '9' ? c - '0' : c - 'a' + 10);
+    }
+    return ms;
+}
+
+std::string uuidv7_time_prefix(std::int64_t unix_millis) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    auto ms = static_cast<std::uint64_t>(std::max<std::int64_t>(unix_millis, 0));
+    std::string out;
+    for (int i = 11; i >= 0; --i) {
+        out += kHex[(ms >> (4 * i)) & 15];
+        if (i == 4) out += '-';
+    }
+    return out;
 }
 
 }  // namespace fotogal

@@ -118,6 +118,18 @@ Outcome fail(const HandlerContext& ctx, const IncomingMessage& m, const pipeline
     return Outcome::failed;
 }
 
+// Counted here, where the pipeline runs, from what the decode step did: a replay's skips
+// can then be shown to have cost no decode at all (the counter does not move).
+metrics::Counter& decoded_counter() {
+    static metrics::Counter& counter = metrics::counter("fotogal_images_decoded_total",
+                                                        "images whose pixels the pipeline decoded");
+    return counter;
+}
+
+void count_if_decoded(const pipeline::Job& job) {
+    if (job.timings_ms.contains("decode")) decoded_counter().inc();
+}
+
 // A manifest made with the current recipe means the work is done (replays skip it).
 std::optional<json> current_manifest(const HandlerContext& ctx, const std::string& image_id) {
     auto bytes =
@@ -154,11 +166,14 @@ Outcome process(const HandlerContext& ctx, const IncomingMessage& m,
         metrics::counter("fotogal_pipeline_runs_total", "images run through the pipeline").inc();
         pipeline::run_pipeline(job);
     } catch (const pipeline::ProcessingError& e) {
+        count_if_decoded(job);
         return fail(ctx, m, &job, source, e.code(), e.what());
     } catch (const std::exception& e) {
+        count_if_decoded(job);
         // Anything else thrown by a decoder is a property of this file, not of the system.
         return fail(ctx, m, &job, source, "internal", e.what());
     }
+    count_if_decoded(job);
     for (const auto& out : job.outputs)
         storage_op("put rendition", [&] {
             ctx.store.put(keys::rendition(request.image_id, out.name, out.extension), out.bytes,
@@ -179,6 +194,8 @@ Outcome process(const HandlerContext& ctx, const IncomingMessage& m,
 }  // namespace
 
 Outcome handle_message(const HandlerContext& ctx, const IncomingMessage& m) {
+    // Registered from the first event on, so a worker that only skipped shows 0, not nothing.
+    decoded_counter();
     events::ParsedEvent parsed = events::parse_event(m.value);
     Outcome outcome;
     if (auto* invalid = std::get_if<events::Invalid>(&parsed)) {

@@ -37,6 +37,15 @@ json uploaded_event(const UploadFacts& f, std::string_view source) {
     return envelope(kUploaded, source, f.image_id, std::move(data));
 }
 
+json reprocess_event(std::string_view image_id, std::string_view object_key, bool force, json data,
+                     std::string_view source) {
+    if (!data.is_object()) data = json::object();
+    data["image_id"] = image_id;
+    data["object_key"] = object_key;
+    data["force"] = force;
+    return envelope(kReprocess, source, image_id, std::move(data));
+}
+
 namespace {
 
 std::string lower(std::string s) {

@@ -29,6 +29,13 @@ nlohmann::json envelope(std::string_view type, std::string_view source, std::str
 
 nlohmann::json uploaded_event(const UploadFacts& facts, std::string_view source);
 
+// A request to process an image again (replay, backfill). `data` carries what is known of
+// the original (copied from its upload event, or only the object's size); image_id,
+// object_key and force are set here. With force, workers redo it even when its manifest
+// was made with their current recipe.
+nlohmann::json reprocess_event(std::string_view image_id, std::string_view object_key, bool force,
+                               nlohmann::json data, std::string_view source);
+
 // A request to (re)process one image, whatever event it came from.
 struct ImageRequest {
     std::string event_id;
