@@ -7,6 +7,13 @@ find_package(nlohmann_json 3.11 REQUIRED)
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka>=2.0)
 pkg_check_modules(LIBEXIF REQUIRED IMPORTED_TARGET libexif)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+# Image codecs and colour management the pipeline uses directly (beyond OpenCV's imdecode).
+pkg_check_modules(LIBJPEG REQUIRED IMPORTED_TARGET libjpeg)
+pkg_check_modules(LCMS2 REQUIRED IMPORTED_TARGET lcms2)
+pkg_check_modules(LIBHEIF REQUIRED IMPORTED_TARGET libheif)
+find_package(ZLIB REQUIRED)
+find_path(GIFLIB_INCLUDE_DIR gif_lib.h REQUIRED)  # giflib ships no pkg-config file
+find_library(GIFLIB_LIB gif REQUIRED)
 
 # Debian splits OpenCV into per-module -dev packages; only libopencv-dev ships the CMake
 # config, and it pulls in every module. We link the modules we use by name instead.

@@ -27,13 +27,19 @@ cv::Size rendition_size(const RenditionSpec& spec, int w, int h) {
     return s;
 }
 
-int shrink_on_load_denominator(const Recipe& recipe, int w, int h) {
-    int needed_w = 1, needed_h = 1;
+cv::Size shrink_on_load_target(const Recipe& recipe, int w, int h) {
+    cv::Size needed(1, 1);
     for (const auto& spec : recipe.renditions) {
         cv::Size s = scaled_size(spec, w, h);
-        needed_w = std::max(needed_w, s.width);
-        needed_h = std::max(needed_h, s.height);
+        needed.width = std::max(needed.width, s.width);
+        needed.height = std::max(needed.height, s.height);
     }
+    return needed;
+}
+
+int shrink_on_load_denominator(const Recipe& recipe, int w, int h) {
+    cv::Size needed = shrink_on_load_target(recipe, w, h);
+    int needed_w = needed.width, needed_h = needed.height;
     for (int d : {8, 4, 2}) {
         // libjpeg rounds scaled dimensions up.
         int dw = (w + d - 1) / d, dh = (h + d - 1) / d;

@@ -18,6 +18,10 @@ cv::Size scaled_size(const RenditionSpec& spec, int w, int h);
 // The size of the finished rendition: scaled_size for fit, clipped to the box for cover.
 cv::Size rendition_size(const RenditionSpec& spec, int w, int h);
 
+// The smallest picture that still covers every rendition of the recipe (the largest
+// rendition's scaled size), for a picture of w x h.
+cv::Size shrink_on_load_target(const Recipe& recipe, int w, int h);
+
 // The largest JPEG DCT denominator (1, 2, 4 or 8) whose decoded size still covers every
 // rendition of the recipe, for a picture of w x h.
 int shrink_on_load_denominator(const Recipe& recipe, int w, int h);

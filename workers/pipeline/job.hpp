@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/formats/image_header.hpp"
+#include "workers/pipeline/decoders/decoded_image.hpp"
 #include "workers/pipeline/recipe.hpp"
 
 namespace fotogal::pipeline {
@@ -44,8 +45,11 @@ struct Job {
     int orientation = 1;                         // metadata (EXIF 1..8)
     int oriented_width = 0;                      // the picture as it is meant to be seen
     int oriented_height = 0;
-    int decode_denominator = 1;              // decode: JPEG DCT scaling 1/2/4/8
-    cv::Mat image;                           // decode, then orient: 8-bit BGR or BGRA
+    int decode_numerator = 1;                // decode: the picture scaled by
+    int decode_denominator = 1;              //   numerator/denominator (JPEG DCT M/8)
+    cv::Mat image;                           // decode/orient: as stored; to_srgb: 8-bit BGR(A)
+    ColourInfo colour;                       // decode: how to read `image` until to_srgb
+    std::vector<std::string> warnings;       // oddities recovered from, into the manifest
     std::vector<RenditionImage> renditions;  // renditions + thumbnail, recipe order
     std::vector<Output> outputs;             // encode
     nlohmann::json metadata = nlohmann::json::object();

@@ -10,10 +10,15 @@ namespace fotogal::pipeline {
 namespace {
 
 constexpr std::array kSteps = {
-    Step{"sniff", steps::sniff},         Step{"limits", steps::limits},
-    Step{"metadata", steps::metadata},   Step{"decode", steps::decode},
-    Step{"orient", steps::orient},       Step{"renditions", steps::renditions},
-    Step{"thumbnail", steps::thumbnail}, Step{"tags", steps::tags},
+    Step{"sniff", steps::sniff},
+    Step{"limits", steps::limits},
+    Step{"metadata", steps::metadata},
+    Step{"decode", steps::decode},
+    Step{"orient", steps::orient},
+    Step{"to_srgb", steps::to_srgb},
+    Step{"renditions", steps::renditions},
+    Step{"thumbnail", steps::thumbnail},
+    Step{"tags", steps::tags},
     Step{"encode", steps::encode},
 };
 

@@ -45,14 +45,16 @@ cv::Mat apply_orientation(const cv::Mat& in, int orientation) {
 void orient(Job& job) {
     job.image = apply_orientation(job.image, job.orientation);
     // A decoder may disagree with the header (a multi-page TIFF, say); the pixels win.
-    int d = job.decode_denominator;
-    if (std::abs(job.image.cols * d - job.oriented_width) >= d ||
-        std::abs(job.image.rows * d - job.oriented_height) >= d) {
+    // Shrink-on-load scaled the picture by n/d, rounding up.
+    long n = job.decode_numerator, d = job.decode_denominator;
+    long expected_w = (job.oriented_width * n + d - 1) / d;
+    long expected_h = (job.oriented_height * n + d - 1) / d;
+    if (std::abs(job.image.cols - expected_w) > 1 || std::abs(job.image.rows - expected_h) > 1) {
         log::warn("decoded size differs from the header; using the decoded size",
                   {{"header", {job.oriented_width, job.oriented_height}},
                    {"decoded", {job.image.cols, job.image.rows}}});
-        job.oriented_width = job.image.cols * d;
-        job.oriented_height = job.image.rows * d;
+        job.oriented_width = static_cast<int>(job.image.cols * d / n);
+        job.oriented_height = static_cast<int>(job.image.rows * d / n);
     }
 }
 

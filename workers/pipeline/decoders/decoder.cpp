@@ -1,0 +1,31 @@
+#include "workers/pipeline/decoders/decoder.hpp"
+
+#include <algorithm>
+
+namespace fotogal::pipeline {
+
+int jpeg_scale_eighths(int w, int h, int need_w, int need_h) {
+    for (int m = 1; m < 8; ++m) {
+        // libjpeg: output size = ceil(size * m / 8).
+        long dw = (static_cast<long>(w) * m + 7) / 8, dh = (static_cast<long>(h) * m + 7) / 8;
+        if (dw >= need_w && dh >= need_h) return m;
+    }
+    return 8;
+}
+
+DecodedImage decode_image(formats::ImageFormat format, Bytes bytes, const DecodeRequest& request) {
+    using formats::ImageFormat;
+    switch (format) {
+        case ImageFormat::jpeg:
+            return decode_jpeg(bytes, request);
+        case ImageFormat::gif:
+            return decode_gif(bytes, request);
+        case ImageFormat::heic:
+        case ImageFormat::avif:
+            return decode_heif(bytes, request);
+        default:
+            return decode_with_opencv(format, bytes);
+    }
+}
+
+}  // namespace fotogal::pipeline

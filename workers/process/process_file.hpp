@@ -1,0 +1,19 @@
+// One local file through the worker's pipeline: outputs and manifest written under a folder
+// of its own, as the worker writes them to the bucket (but without Kafka or storage).
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "workers/pipeline/recipe.hpp"
+
+namespace fotogal::process {
+
+// Writes OUT/<file name>/<rendition>.<ext> and OUT/<file name>/manifest.json and returns a
+// summary {file, status, reason?, outputs: [{name, path, format, width, height, bytes}], ms}.
+// Never throws for a bad image (that is a `failed` status); throws std::runtime_error when
+// the input cannot be read or the outputs cannot be written.
+nlohmann::json process_file(const std::filesystem::path& file, const pipeline::Recipe& recipe,
+                            const std::filesystem::path& out_dir);
+
+}  // namespace fotogal::process
