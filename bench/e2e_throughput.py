@@ -3,7 +3,7 @@
 (p50, p99) with 1 and with 2 worker processes, a few runs each, medians, and the ratio between
 them. Prints one JSON object.
 
-  scripts/build.sh && python3 bench/e2e_throughput.py [--images 300] [--runs 3]
+  scripts/build.sh && python3 bench/e2e_throughput.py [--images 200] [--runs 3]
 
 It starts the broker with scripts/kafka.sh when none serves (and leaves it as it found it),
 uses fresh topics (6 partitions) and a fresh storage folder per run, uploads the same photo
@@ -110,7 +110,7 @@ def main():
     parser.add_argument("--bin", type=Path, default=ROOT / "build" / "bin")
     parser.add_argument("--image", type=Path,
                         default=ROOT.parent / "shared" / "corpus" / "photos" / "exif_gps_DSCN0010.jpg")
-    parser.add_argument("--images", type=int, default=300, help="uploads per run")
+    parser.add_argument("--images", type=int, default=200, help="uploads per run")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=1,
                         help="FOTOGAL_WORKER_CONCURRENCY of each worker process (default 1)")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 
 class Stack:
-    """The processes of one quick-start run; stopped (TERM, then KILL) however the run ends."""
+    """The processes of one run; stopped (TERM, then KILL) however the run ends."""
 
     def __init__(self, bin_dir: Path, run_dir: Path):
         self.bin_dir = bin_dir

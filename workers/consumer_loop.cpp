@@ -50,6 +50,8 @@ ConsumerLoop::ConsumerLoop(const kafka::KafkaSettings& kafka, LoopSettings setti
                      }}),
       pool_(std::max(1, settings_.concurrency), [this] { consumer_.wake(); }) {
     settings_.concurrency = std::max(1, settings_.concurrency);
+    if (settings_.max_waiting == 0)
+        settings_.max_waiting = std::max<std::size_t>(8, 2 * std::size_t(settings_.concurrency));
 }
 
 std::vector<kafka::PartitionOffset> ConsumerLoop::assignment() const {
@@ -142,14 +144,16 @@ void ConsumerLoop::collect(milliseconds wait) {
     }
 }
 
-// Backpressure: with `concurrency` events in flight, stop fetching rather than buffer.
+// Backpressure: with every slot busy and max_waiting events polled, stop fetching rather than
+// buffer more; resume at half of it, early enough that the next fetch overlaps the rest.
 void ConsumerLoop::apply_flow() {
-    bool full = stopping_ || pool_.busy() + waiting_.size() >= std::size_t(settings_.concurrency);
-    if (full && (!paused_ || flow_dirty_)) {
-        consumer_.pause(assignment());
+    bool full = stopping_ || waiting_.size() >= settings_.max_waiting;
+    bool room = !stopping_ && waiting_.size() <= settings_.max_waiting / 2;
+    if (full) {
+        if (!paused_ || flow_dirty_) consumer_.pause(assignment());
         paused_ = true;
-    } else if (!full && (paused_ || flow_dirty_)) {
-        consumer_.resume(assignment());
+    } else if ((room && paused_) || flow_dirty_) {
+        consumer_.resume(assignment());  // a new assignment is brought to one state too
         paused_ = false;
     }
     flow_dirty_ = false;

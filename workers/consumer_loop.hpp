@@ -1,10 +1,11 @@
 // The worker's consumption loop. Several events are handled at once on a JobPool (bounded by
-// `concurrency`); when that many are in flight the loop pauses its partitions instead of
-// buffering, and resumes them as work finishes. Offsets are committed per partition only up
-// to the lowest unfinished event (OffsetTracker). On revoke, in-flight work of the revoked
-// partitions is finished (or, past the grace period, abandoned) before their offsets are
-// committed. On stop: fetching stops, in-flight work gets the grace period, finished work is
-// committed and the consumer leaves the group, so the others rebalance at once.
+// `concurrency`); a few more wait polled (bounded by `max_waiting`), and past that the loop
+// pauses its partitions instead of buffering further, resuming them as work finishes. Offsets are
+// committed per partition only up to the lowest unfinished event (OffsetTracker). On revoke,
+// in-flight work of the revoked partitions is finished (or, past the grace period, abandoned)
+// before their offsets are committed. On stop: fetching stops, in-flight work gets the grace
+// period, finished work is committed and the consumer leaves the group, so the others rebalance at
+// once.
 #pragma once
 
 #include <atomic>
@@ -29,6 +30,10 @@ struct LoopSettings {
     int concurrency = 1;                             // events in flight at most
     std::chrono::milliseconds grace{20000};          // to finish in-flight work on stop / revoke
     std::chrono::milliseconds commit_interval{500};  // asynchronous commits of finished work
+    // Events polled but not started yet, at most; fetching pauses at this many and resumes at
+    // half of it, so a pause/resume cycle (which costs a fetch round trip) covers many events.
+    // 0: max(8, 2 * concurrency). Events are a few KiB, so this bound is small.
+    std::size_t max_waiting = 0;
     RetryPolicy retry{0, std::chrono::milliseconds(200), std::chrono::milliseconds(30000)};
 };
 
@@ -72,7 +77,7 @@ class ConsumerLoop {
     MessageHandler handler_;
     OffsetTracker tracker_;
     std::map<TopicPartition, Assigned> assigned_;
-    std::deque<Waiting> waiting_;  // polled while full (a fetch racing the pause); tiny
+    std::deque<Waiting> waiting_;  // polled, not started yet; at most about max_waiting
     std::uint64_t next_generation_ = 1;
     bool paused_ = false;
     bool flow_dirty_ = false;  // the assignment changed since apply_flow()

@@ -50,6 +50,8 @@ Consumer::Consumer(const KafkaSettings& settings, const std::string& group, Reba
             // revoked partition does not leave megabytes fetched for nothing.
             {"queued.min.messages", "1000"},
             {"queued.max.messages.kbytes", "4096"},
+            // A resumed partition is fetched again after this back-off (librdkafka: 500 ms).
+            {"fetch.error.backoff.ms", "100"},
             // A worker killed without LeaveGroup (OOM kill, node loss) holds its partitions
             // until its session expires, and an eager rebalance waits for it: 10 s rather
             // than librdkafka's 45 s. Heartbeats come from librdkafka's own thread, so a
