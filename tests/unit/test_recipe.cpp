@@ -11,6 +11,7 @@
 #include <string>
 #include <utility>
 
+#include "common/digest.hpp"
 #include "workers/pipeline/geometry.hpp"
 #include "workers/pipeline/recipe.hpp"
 
@@ -272,4 +273,18 @@ TEST_CASE("recipe: the fingerprint is of the recipe's meaning, defaults filled i
     spelled_out["renditions"][0]["fit"] = "fit";
     implicit["renditions"][0].erase("fit");
     CHECK(parse_recipe(spelled_out).fingerprint == parse_recipe(implicit).fingerprint);
+}
+
+TEST_CASE("recipe: the fingerprint binds the canonical JSON to the worker version") {
+    auto r = fotogal::pipeline::default_recipe();
+    // A new worker version (new decoders, new filters) makes every manifest stale.
+    CHECK(r.fingerprint == fotogal::sha256_hex(r.canonical.dump() + "\nworker " + FOTOGAL_VERSION));
+    CHECK(r.fingerprint != fotogal::sha256_hex(r.canonical.dump() + "\nworker 0.0.0-other"));
+    // Taggers and limits are part of it, not only the renditions.
+    auto j = r.canonical;
+    j["limits"]["max_ms"] = 1000;
+    CHECK(fotogal::pipeline::parse_recipe(j).fingerprint != r.fingerprint);
+    j = r.canonical;
+    j["taggers"]["orientation_class"]["panorama_ratio"] = 3.0;
+    CHECK(fotogal::pipeline::parse_recipe(j).fingerprint != r.fingerprint);
 }
