@@ -227,7 +227,7 @@ TEST_CASE("OCI store: if-none-match: * makes put_if_absent safe") {
     CHECK(server.stats()["conditional_rejects"] == 1);
 }
 
-TEST_CASE("OCI store: 503, 429 and 409 IncorrectState are retried; 501 and 400 are not") {
+TEST_CASE("OCI store: 503, 429 and 409 IncorrectState are retried, 501 and 400 are not") {
     OciServer server(kOciTestPublicKey, test_key_id());
     auto store = open_store(server);
     server.inject(503, "ServiceUnavailable", 2);

@@ -339,7 +339,7 @@ TEST_CASE("JPEG 2000 bare codestream subtracts the image offset") {
     CHECK(describe(probe_header(j2k)) == "jp2 240x128");
 }
 
-TEST_CASE("HEIF: brands decide HEIC vs AVIF; the primary item's ispe wins") {
+TEST_CASE("HEIF: brands decide HEIC vs AVIF, and the primary item's ispe wins") {
     const auto ftyp = [](std::string_view brands) { return box("ftyp", text(brands)); };
     const auto ispe = [](std::uint32_t w, std::uint32_t h) {
         return box("ispe", concat({be(0, 4), be(w, 4), be(h, 4)}));

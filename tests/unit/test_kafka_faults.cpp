@@ -58,7 +58,7 @@ TEST_CASE("faults: Fetch errors and dropped connections lose nothing") {
     });
 }
 
-TEST_CASE("faults: refused offset commits are retried; the end offsets get committed") {
+TEST_CASE("faults: refused offset commits are retried and the end offsets get committed") {
     run_with_fault(1, [](MockCluster& c) {
         std::vector<rd_kafka_resp_err_t> errors;
         for (int i = 0; i < 4; ++i) {

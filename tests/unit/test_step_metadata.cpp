@@ -16,7 +16,7 @@ TEST_CASE("metadata: EXIF orientation is read, invalid values count as 1") {
     }
 }
 
-TEST_CASE("metadata: EXIF is found in WebP as well as JPEG; files without it are upright") {
+TEST_CASE("metadata: EXIF is found in WebP as well as JPEG, and files without it are upright") {
     CHECK(corpus_through("metadata", "formats/webp_exif_orientation_6.webp")->job->orientation ==
           6);
     CHECK(corpus_through("metadata", "formats/png8_rgba.png")->job->orientation == 1);
