@@ -13,10 +13,16 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 "$root/scripts/deps.sh"
 # The S3 test server (versitygw, `go install`ed once). CTest's s3server fixture starts it
-# before the S3 tests and stops it after them; the trap also stops it if this script is
-# interrupted in between.
+# before the S3 tests and stops it after them; cleanup also stops it if this script is
+# interrupted in between, and stops the Kafka broker if this script started it.
 "$root/scripts/s3server.sh" install
-trap '"$root/scripts/s3server.sh" stop "$root/build/s3server"; "$root/scripts/s3server.sh" stop "$root/build-asan/s3server"' EXIT
+started_kafka=0
+cleanup() {
+  "$root/scripts/s3server.sh" stop "$root/build/s3server" || true
+  "$root/scripts/s3server.sh" stop "$root/build-asan/s3server" || true
+  if ((started_kafka)); then "$root/scripts/kafka.sh" stop || true; fi
+}
+trap cleanup EXIT
 
 echo "== formatting" >&2
 mapfile -t sources < <(git ls-files --cached --others --exclude-standard -- '*.cpp' '*.hpp')
@@ -30,7 +36,7 @@ run_suite() {
 # stop it however the run ends.
 if ! "$root/scripts/kafka.sh" status >/dev/null; then
   echo "== Kafka broker for the integration tests" >&2
-  trap '"$root/scripts/kafka.sh" stop || true' EXIT
+  started_kafka=1
   "$root/scripts/kafka.sh" start >/dev/null
 fi
 
