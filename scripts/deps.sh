@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config make
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
+  libopencv-objdetect-dev libopencv-contrib-dev opencv-data
   librdkafka-dev libssl-dev libexif-dev
   nlohmann-json3-dev libcpp-httplib-dev doctest-dev
   clang-format python3 curl ca-certificates

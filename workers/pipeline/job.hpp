@@ -47,9 +47,12 @@ struct Job {
     int decode_denominator = 1;              // decode: JPEG DCT scaling 1/2/4/8
     cv::Mat image;                           // decode, then orient: 8-bit BGR or BGRA
     std::vector<RenditionImage> renditions;  // renditions + thumbnail, recipe order
-    std::vector<Output> outputs;             // encode
+    cv::Mat analysis;               // analysis: small 8-bit BGR copy the detectors and taggers read
+    std::vector<cv::Rect2d> faces;  // faces: boxes as fractions (0..1) of the upright picture
+    std::vector<Output> outputs;    // encode
     nlohmann::json metadata = nlohmann::json::object();
     nlohmann::json tags = nlohmann::json::object();
+    nlohmann::json crops = nlohmann::json::object();  // thumbnail: cover crop and why, per name
     nlohmann::json timings_ms = nlohmann::json::object();
 };
 

@@ -47,6 +47,7 @@ json processed_manifest(const Job& job, const SourceInfo& source) {
                            {"bytes", o.bytes.size()}});
     m["outputs"] = std::move(outputs);
     m["tags"] = job.tags;
+    if (!job.crops.empty()) m["crops"] = job.crops;
     m["metadata"] = job.metadata;
     m["timings_ms"] = job.timings_ms;
     return m;

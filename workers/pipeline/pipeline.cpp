@@ -13,6 +13,7 @@ constexpr std::array kSteps = {
     Step{"sniff", steps::sniff},         Step{"limits", steps::limits},
     Step{"metadata", steps::metadata},   Step{"decode", steps::decode},
     Step{"orient", steps::orient},       Step{"renditions", steps::renditions},
+    Step{"analysis", steps::analysis},   Step{"faces", steps::faces},
     Step{"thumbnail", steps::thumbnail}, Step{"tags", steps::tags},
     Step{"encode", steps::encode},
 };
