@@ -9,7 +9,8 @@ TEST_CASE("pipeline: the steps are declared in this order") {
     std::vector<std::string> names;
     for (const auto& step : fotogal::pipeline::pipeline_steps()) names.emplace_back(step.name);
     CHECK(names == std::vector<std::string>{"sniff", "limits", "metadata", "decode", "orient",
-                                            "renditions", "thumbnail", "tags", "encode"});
+                                            "renditions", "analysis", "faces", "thumbnail", "tags",
+                                            "encode"});
 }
 
 TEST_CASE("pipeline: a whole run times every step and produces every rendition") {

@@ -20,7 +20,7 @@ double overlap(double a0, double a1, double b0, double b1) {
     return std::max(0.0, std::min(a1, b1) - std::max(a0, b0));
 }
 
-// The offset along an axis that keeps the most face area inside; ties go to the offset
+// The offset along an axis that keeps the most whole-face area inside; ties go to the offset
 // nearest the faces' middle, so one small face ends up centred rather than at an edge.
 int place_on_faces(const Axis& axis, const std::vector<cv::Rect2d>& faces, bool horizontal) {
     double best_score = -1, best_distance = std::numeric_limits<double>::max();
@@ -37,7 +37,10 @@ int place_on_faces(const Axis& axis, const std::vector<cv::Rect2d>& faces, bool 
             double a0 = (horizontal ? f.x : f.y) * axis.scaled;
             double a1 = a0 + (horizontal ? f.width : f.height) * axis.scaled;
             double other = horizontal ? f.height : f.width;
-            score += overlap(a0, a1, offset, offset + axis.box) * other;
+            double inside = overlap(a0, a1, offset, offset + axis.box);
+            // Whole faces count; a cut face only breaks ties (a half face looks worse than
+            // none), so does not pull the window onto itself.
+            score += (inside >= (a1 - a0) - 1e-9 ? inside : 1e-3 * inside) * other;
         }
         double distance = std::abs(offset + axis.box / 2.0 - middle);
         if (score > best_score + 1e-9 ||
