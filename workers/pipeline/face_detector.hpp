@@ -26,10 +26,10 @@ class FaceDetectorError : public std::runtime_error {
 struct FaceDetectorOptions {
     std::string cascade;         // a file name in Debian's cascade folders, or a path
     std::string verify_cascade;  // the confirming cascade; empty: none
-    double scale_factor = 1.15;
+    double scale_factor = 1.2;
     int min_neighbors = 5;
     int verify_min_neighbors = 3;
-    double min_size = 0.05;  // smallest face side, as a fraction of the picture's shorter side
+    double min_size = 0.07;  // smallest face side, as a fraction of the picture's shorter side
 
     // From the recipe's taggers.faces settings (already checked against the defaults).
     static FaceDetectorOptions from_settings(const nlohmann::json& settings);

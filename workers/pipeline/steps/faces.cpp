@@ -10,8 +10,8 @@ namespace taggers {
 
 // Thresholds of the faces tagger; it runs as the "faces" step, before the thumbnail.
 const Tagger faces{"faces", R"({"cascade": "haarcascade_frontalface_alt2.xml",
-  "verify_cascade": "haarcascade_frontalface_default.xml", "scale_factor": 1.15,
-  "min_neighbors": 5, "verify_min_neighbors": 3, "min_size": 0.05})",
+  "verify_cascade": "haarcascade_frontalface_default.xml", "scale_factor": 1.2,
+  "min_neighbors": 5, "verify_min_neighbors": 3, "min_size": 0.07})",
                    nullptr};
 
 }  // namespace taggers
