@@ -29,3 +29,11 @@ TEST_CASE("tagger dominant colours: a real photo, the same palette every run") {
     for (const auto& c : a.at("dominant_colours")) total += c.at("share").get<double>();
     CHECK(total <= 1.0001);
 }
+
+TEST_CASE("tagger dominant colours: a 1x1 picture has one colour") {
+    cv::Mat dot(1, 1, CV_8UC3, cv::Scalar(0, 0, 200));
+    auto palette = run_tagger(taggers::dominant_colours, dot);
+    REQUIRE(palette.size() == 1);
+    CHECK(palette[0].at("share") == 1.0);
+    CHECK(palette[0].at("name") == "red");
+}

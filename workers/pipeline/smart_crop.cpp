@@ -76,11 +76,17 @@ int place_on_saliency(const Axis& axis, const cv::Mat& map, bool horizontal) {
             best = start;
         }
     }
-    // Move off the middle only for a clearly better window: saliency of a plain or evenly
-    // busy picture is noise, and the middle is the safer guess there.
-    if (best_sum < centre_sum * 1.15) return -1;
-    double offset = (best + window / 2.0) / n * axis.scaled - axis.box / 2.0;
-    return std::clamp(static_cast<int>(std::lround(offset)), 0, axis.free());
+    // Move off the middle by how much better the best window is: not at all below 10 %
+    // (saliency of a plain or evenly busy picture is noise, the middle is the safer guess),
+    // all the way from 40 %. Gradually, so two near-identical pictures (the same photo
+    // stored mirrored, or recompressed) get near-identical crops, never one jump apart.
+    double gain = centre_sum > 0 ? best_sum / centre_sum - 1 : 1;
+    double weight = std::clamp((gain - 0.1) / 0.3, 0.0, 1.0);
+    if (weight <= 0) return -1;
+    double best_offset = (best + window / 2.0) / n * axis.scaled - axis.box / 2.0;
+    double offset = axis.centre() + weight * (best_offset - axis.centre());
+    int result = std::clamp(static_cast<int>(std::lround(offset)), 0, axis.free());
+    return result == axis.centre() ? -1 : result;
 }
 
 }  // namespace

@@ -60,7 +60,8 @@ void run(Job& job, const nlohmann::json& settings) {
     small.convertTo(small, CV_32F, 1.0 / 255);
     cv::cvtColor(small, lab, cv::COLOR_BGR2Lab);
     cv::Mat samples = lab.reshape(1, static_cast<int>(lab.total()));
-    k = std::min(k, samples.rows);
+    // Too few pixels to split (a 1x1 image, say): one cluster, no k-means.
+    if (samples.rows < 4 * k) k = 1;
     // Seed: k groups of equal size by lightness.
     std::vector<int> order(samples.rows);
     std::iota(order.begin(), order.end(), 0);
@@ -71,8 +72,13 @@ void run(Job& job, const nlohmann::json& settings) {
     for (int i = 0; i < samples.rows; ++i)
         labels.at<int>(order[i]) = static_cast<int>(static_cast<long>(i) * k / samples.rows);
     cv::Mat centres;
-    cv::kmeans(samples, k, labels, {cv::TermCriteria::COUNT | cv::TermCriteria::EPS, 20, 0.5}, 1,
-               cv::KMEANS_USE_INITIAL_LABELS, centres);
+    if (k == 1) {
+        cv::reduce(samples, centres, 0, cv::REDUCE_AVG);
+        labels.setTo(0);
+    } else {
+        cv::kmeans(samples, k, labels, {cv::TermCriteria::COUNT | cv::TermCriteria::EPS, 20, 0.5},
+                   1, cv::KMEANS_USE_INITIAL_LABELS, centres);
+    }
     std::vector<int> counts(k, 0);
     for (int i = 0; i < labels.rows; ++i) ++counts[labels.at<int>(i)];
     std::vector<int> clusters(k);
