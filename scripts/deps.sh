@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config make
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
+  libopencv-objdetect-dev libopencv-contrib-dev opencv-data
   librdkafka-dev libssl-dev libcurl4-openssl-dev libexif-dev
   libjpeg62-turbo-dev liblcms2-dev libheif-dev libgif-dev zlib1g-dev libvips-tools
   nlohmann-json3-dev libcpp-httplib-dev doctest-dev

@@ -9,7 +9,8 @@ TEST_CASE("pipeline: the steps are declared in this order") {
     std::vector<std::string> names;
     for (const auto& step : fotogal::pipeline::pipeline_steps()) names.emplace_back(step.name);
     CHECK(names == std::vector<std::string>{"sniff", "limits", "metadata", "decode", "orient",
-                                            "to_srgb", "renditions", "thumbnail", "tags",
+                                            "to_srgb", "renditions", "analysis", "faces",
+                                            "thumbnail", "tags",
                                             "encode"});
 }
 

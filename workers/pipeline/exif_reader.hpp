@@ -12,7 +12,9 @@ namespace fotogal::pipeline {
 
 struct ExifFacts {
     int orientation = 1;  // 1..8; anything else in the file (0, 9, garbage) counts as 1
-    nlohmann::json fields = nlohmann::json::object();  // make, model, taken_at, ...
+    // camera {make, model}, taken_at (ISO 8601), exposure {exposure_time_s, f_number, iso,
+    // focal_length_mm}, gps {latitude, longitude, altitude_m}: numbers, each only if present.
+    nlohmann::json fields = nlohmann::json::object();
 };
 
 ExifFacts read_exif(std::span<const std::uint8_t> file, const formats::ImageHeader& header);

@@ -51,9 +51,12 @@ struct Job {
     ColourInfo colour;                       // decode: how to read `image` until to_srgb
     std::vector<std::string> warnings;       // oddities recovered from, into the manifest
     std::vector<RenditionImage> renditions;  // renditions + thumbnail, recipe order
-    std::vector<Output> outputs;             // encode
+    cv::Mat analysis;               // analysis: small 8-bit BGR copy the detectors and taggers read
+    std::vector<cv::Rect2d> faces;  // faces: boxes as fractions (0..1) of the upright picture
+    std::vector<Output> outputs;    // encode
     nlohmann::json metadata = nlohmann::json::object();
     nlohmann::json tags = nlohmann::json::object();
+    nlohmann::json crops = nlohmann::json::object();  // thumbnail: cover crop and why, per name
     nlohmann::json timings_ms = nlohmann::json::object();
 };
 

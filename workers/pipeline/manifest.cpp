@@ -48,6 +48,7 @@ json processed_manifest(const Job& job, const SourceInfo& source) {
     m["outputs"] = std::move(outputs);
     m["tags"] = job.tags;
     if (!job.warnings.empty()) m["warnings"] = job.warnings;
+    if (!job.crops.empty()) m["crops"] = job.crops;
     m["metadata"] = job.metadata;
     m["timings_ms"] = job.timings_ms;
     return m;

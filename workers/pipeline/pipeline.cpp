@@ -17,6 +17,8 @@ constexpr std::array kSteps = {
     Step{"orient", steps::orient},
     Step{"to_srgb", steps::to_srgb},
     Step{"renditions", steps::renditions},
+    Step{"analysis", steps::analysis},
+    Step{"faces", steps::faces},
     Step{"thumbnail", steps::thumbnail},
     Step{"tags", steps::tags},
     Step{"encode", steps::encode},

@@ -4,6 +4,8 @@
 #include <set>
 
 #include "common/digest.hpp"
+#include "workers/pipeline/face_detector.hpp"
+#include "workers/pipeline/taggers/tagger.hpp"
 
 namespace fotogal::pipeline {
 
@@ -18,7 +20,10 @@ const char* kDefaultRecipe = R"({
     {"name": "small",  "width": 512,  "height": 512,  "fit": "fit",   "format": "jpeg", "quality": 80},
     {"name": "thumb",  "width": 256,  "height": 256,  "fit": "cover", "format": "jpeg", "quality": 80}
   ],
-  "taggers": {"orientation_class": {"panorama_ratio": 2.0}},
+  "taggers": {
+    "faces": {}, "orientation_class": {}, "dominant_colours": {}, "sharpness": {},
+    "exposure": {}, "colourfulness": {}, "qr_code": {}, "perceptual_hash": {}, "blurhash": {}
+  },
   "limits": {"max_bytes": 52428800, "max_pixels": 100000000, "max_ms": 30000}
 })";
 
@@ -138,7 +143,11 @@ Recipe parse_recipe(const json& j) {
     }
     if (j.contains("taggers")) {
         if (!j.at("taggers").is_object()) throw RecipeError("recipe.taggers must be an object");
-        recipe.taggers = j.at("taggers");
+        try {
+            recipe.taggers = taggers::complete_settings(j.at("taggers"));
+        } catch (const std::invalid_argument& e) {
+            throw RecipeError(std::string("recipe.") + e.what());
+        }
     }
     if (j.contains("limits")) {
         const json& l = j.at("limits");
@@ -148,6 +157,14 @@ Recipe parse_recipe(const json& j) {
         limits.max_bytes = int_field(l, "max_bytes", "limits", limits.max_bytes, 1, kMax);
         limits.max_pixels = int_field(l, "max_pixels", "limits", limits.max_pixels, 1, kMax);
         limits.max_ms = int_field(l, "max_ms", "limits", limits.max_ms, 1, kMax);
+    }
+    if (recipe.taggers.contains("faces")) {
+        try {
+            recipe.face_detector = std::make_shared<const FaceDetector>(
+                FaceDetectorOptions::from_settings(recipe.taggers.at("faces")));
+        } catch (const FaceDetectorError& e) {
+            throw RecipeError(std::string("recipe.taggers.faces: ") + e.what());
+        }
     }
     // nlohmann's object keys are sorted, so dump() of the parsed form is canonical.
     recipe.canonical = canonical_json(recipe);

@@ -4,12 +4,15 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace fotogal::pipeline {
+
+class FaceDetector;
 
 enum class Fit { fit, cover };  // fit inside the box / fill the box, cropping the rest
 enum class OutputFormat { jpeg, webp, png, automatic };  // auto keeps alpha (WebP)
@@ -32,6 +35,8 @@ struct Limits {
 struct Recipe {
     std::vector<RenditionSpec> renditions;
     nlohmann::json taggers = nlohmann::json::object();  // tagger name -> its thresholds
+    // Loaded once with the recipe when taggers.faces is on (cascade files), shared by copies.
+    std::shared_ptr<const FaceDetector> face_detector;
     Limits limits;
     std::string fingerprint;  // sha256 of canonical JSON + worker version
     nlohmann::json canonical;

@@ -11,7 +11,8 @@ void metadata(Job& job) {
     job.oriented_width = swaps_axes ? h : w;
     job.oriented_height = swaps_axes ? w : h;
     job.metadata["orientation"] = exif.orientation;
-    if (!exif.fields.empty()) job.metadata["exif"] = exif.fields;
+    // Into the manifest only: renditions are encoded from pixels, without any of this.
+    job.metadata.update(exif.fields);
 }
 
 }  // namespace fotogal::pipeline::steps

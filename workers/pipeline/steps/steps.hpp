@@ -12,8 +12,10 @@ void decode(Job& job);      // once, at the smallest JPEG scale that covers ever
 void orient(Job& job);      // EXIF orientation applied to the pixels
 void to_srgb(Job& job);     // ICC (lcms2), CMYK, grey, 16-bit, alpha -> 8-bit sRGB BGR(A)
 void renditions(Job& job);  // fit-inside sizes, each from the previous, largest first
-void thumbnail(Job& job);   // cover renditions: scale to fill, centre crop
-void tags(Job& job);        // taggers named in the recipe
+void analysis(Job& job);    // a small 8-bit BGR copy for the detectors and taggers
+void faces(Job& job);       // face boxes (recipe taggers.faces), before the crop uses them
+void thumbnail(Job& job);   // cover renditions: scale to fill, crop to faces/saliency/centre
+void tags(Job& job);        // the other taggers named in the recipe (taggers/)
 void encode(Job& job);      // pixels to JPEG/WebP/PNG, no metadata copied
 
 }  // namespace fotogal::pipeline::steps

@@ -1,37 +1,23 @@
+#include <chrono>
+
 #include "workers/pipeline/steps/steps.hpp"
+#include "workers/pipeline/taggers/tagger.hpp"
 
 namespace fotogal::pipeline::steps {
 
-namespace {
-
-// landscape / portrait / square / panorama from the upright picture's aspect ratio.
-void orientation_class(Job& job, const nlohmann::json& settings) {
-    double ratio_limit = settings.value("panorama_ratio", 2.0);
-    double w = job.oriented_width, h = job.oriented_height;
-    double ratio = std::max(w, h) / std::min(w, h);
-    const char* cls = ratio >= ratio_limit ? "panorama"
-                      : ratio < 1.02       ? "square"
-                      : w > h              ? "landscape"
-                                           : "portrait";
-    job.tags["orientation_class"] = cls;
-}
-
-struct Tagger {
-    const char* name;
-    void (*run)(Job&, const nlohmann::json&);
-};
-
-// A new tagger = one function (in its own file once it grows) + one line here.
-constexpr Tagger kTaggers[] = {
-    {"orientation_class", orientation_class},
-};
-
-}  // namespace
-
+// Every tagger the recipe names, on the analysis picture; each one's time is kept apart
+// ("tag.<name>") so a slow one shows.
 void tags(Job& job) {
-    for (const Tagger& tagger : kTaggers)
-        if (job.recipe.taggers.contains(tagger.name))
-            tagger.run(job, job.recipe.taggers.at(tagger.name));
+    using namespace std::chrono;
+    if (job.analysis.empty()) return;
+    for (const taggers::Tagger* tagger : taggers::all()) {
+        std::string name(tagger->name);
+        if (!tagger->run || !job.recipe.taggers.contains(name)) continue;
+        auto t0 = steady_clock::now();
+        tagger->run(job, job.recipe.taggers.at(name));
+        job.timings_ms["tag." + name] =
+            duration<double, std::milli>(steady_clock::now() - t0).count();
+    }
 }
 
 }  // namespace fotogal::pipeline::steps

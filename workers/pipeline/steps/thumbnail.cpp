@@ -1,6 +1,8 @@
 #include <opencv2/imgproc.hpp>
 
 #include "workers/pipeline/geometry.hpp"
+#include "workers/pipeline/saliency.hpp"
+#include "workers/pipeline/smart_crop.hpp"
 #include "workers/pipeline/steps/steps.hpp"
 
 namespace fotogal::pipeline::steps {
@@ -19,9 +21,11 @@ cv::Mat best_source(const Job& job, cv::Size needed) {
 
 }  // namespace
 
-// Cover renditions: scale until the box is filled, then keep the centre.
+// Cover renditions: scale until the box is filled, then cut the box where it keeps the
+// faces, else the most salient part, else the middle (smart_crop.hpp).
 void thumbnail(Job& job) {
     int w = job.oriented_width, h = job.oriented_height;
+    cv::Mat saliency;  // computed once, only when a crop needs it
     for (const auto& spec : job.recipe.renditions) {
         if (spec.fit != Fit::cover) continue;
         cv::Size scaled = scaled_size(spec, w, h);
@@ -32,9 +36,15 @@ void thumbnail(Job& job) {
             resized = source;
         else
             cv::resize(source, resized, scaled, 0, 0, cv::INTER_AREA);
-        cv::Rect crop((scaled.width - final_size.width) / 2,
-                      (scaled.height - final_size.height) / 2, final_size.width, final_size.height);
-        job.renditions.push_back({&spec, resized(crop).clone()});
+        if (saliency.empty() && job.faces.empty() && final_size != scaled)
+            saliency = spectral_residual_saliency(job.analysis.empty() ? resized : job.analysis);
+        CropChoice crop = choose_crop(scaled, final_size, job.faces, saliency);
+        job.crops[spec.name] = {{"x", crop.rect.x},
+                                {"y", crop.rect.y},
+                                {"width", crop.rect.width},
+                                {"height", crop.rect.height},
+                                {"reason", crop.reason}};
+        job.renditions.push_back({&spec, resized(crop.rect).clone()});
     }
 }
 

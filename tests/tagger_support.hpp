@@ -1,0 +1,27 @@
+// Runs one tagger on given pixels, with its default thresholds (or some overridden), the way
+// the tags step would on a job's analysis picture.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "workers/pipeline/job.hpp"
+#include "workers/pipeline/taggers/tagger.hpp"
+
+namespace fotogal::test {
+
+inline nlohmann::json run_tagger(const pipeline::taggers::Tagger& tagger, const cv::Mat& bgr,
+                                 const nlohmann::json& overrides = nlohmann::json::object()) {
+    static const pipeline::Recipe recipe = pipeline::parse_recipe(
+        {{"renditions", {{{"name", "small"}, {"width", 512}, {"height", 512}}}}});
+    pipeline::Job job({}, recipe);
+    job.analysis = bgr;
+    job.oriented_width = bgr.cols;
+    job.oriented_height = bgr.rows;
+    nlohmann::json settings = pipeline::taggers::complete_settings(
+        {{std::string(tagger.name), overrides}})[std::string(tagger.name)];
+    tagger.run(job, settings);
+    return job.tags[std::string(tagger.name)];
+}
+
+}  // namespace fotogal::test

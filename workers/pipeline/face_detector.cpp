@@ -1,0 +1,103 @@
+#include "workers/pipeline/face_detector.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/objdetect.hpp>
+
+namespace fotogal::pipeline {
+
+namespace {
+
+// Debian's opencv-data puts the cascades here.
+constexpr const char* kCascadeDirs[] = {"/usr/share/opencv4/haarcascades",
+                                        "/usr/share/opencv4/lbpcascades"};
+
+std::unique_ptr<cv::CascadeClassifier> load(const std::string& name) {
+    std::string path = resolve_cascade_path(name);
+    auto classifier = std::make_unique<cv::CascadeClassifier>();
+    bool loaded = false;
+    try {
+        loaded = !path.empty() && classifier->load(path) && !classifier->empty();
+    } catch (const cv::Exception&) {
+        loaded = false;
+    }
+    if (!loaded)
+        throw FaceDetectorError("face cascade '" + name +
+                                "' not found or unreadable (looked for the path itself and in "
+                                "/usr/share/opencv4/{haarcascades,lbpcascades}; Debian package "
+                                "opencv-data installs them)");
+    return classifier;
+}
+
+cv::Mat equalised_grey(const cv::Mat& image) {
+    cv::Mat grey;
+    if (image.channels() == 1)
+        grey = image.clone();
+    else
+        cv::cvtColor(image, grey, image.channels() == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);
+    cv::equalizeHist(grey, grey);
+    return grey;
+}
+
+}  // namespace
+
+FaceDetectorOptions FaceDetectorOptions::from_settings(const nlohmann::json& s) {
+    FaceDetectorOptions o;
+    o.cascade = s.value("cascade", o.cascade);
+    o.verify_cascade = s.value("verify_cascade", o.verify_cascade);
+    o.scale_factor = std::clamp(s.value("scale_factor", o.scale_factor), 1.01, 2.0);
+    o.min_neighbors = std::max(0, s.value("min_neighbors", o.min_neighbors));
+    o.verify_min_neighbors = std::max(0, s.value("verify_min_neighbors", o.verify_min_neighbors));
+    o.min_size = std::clamp(s.value("min_size", o.min_size), 0.0, 1.0);
+    return o;
+}
+
+std::string resolve_cascade_path(const std::string& name) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (name.empty()) return {};
+    if (fs::is_regular_file(name, ec)) return name;
+    if (name.find('/') != std::string::npos) return {};
+    for (const char* dir : kCascadeDirs)
+        if (fs::path p = fs::path(dir) / name; fs::is_regular_file(p, ec)) return p.string();
+    return {};
+}
+
+FaceDetector::FaceDetector(FaceDetectorOptions options) : options_(std::move(options)) {
+    finder_ = load(options_.cascade);
+    if (!options_.verify_cascade.empty()) verifier_ = load(options_.verify_cascade);
+}
+
+FaceDetector::~FaceDetector() = default;
+
+std::vector<cv::Rect> FaceDetector::detect(const cv::Mat& image) const {
+    if (image.empty()) return {};
+    cv::Mat grey = equalised_grey(image);
+    int side = std::max(20, static_cast<int>(options_.min_size * std::min(grey.cols, grey.rows)));
+    std::lock_guard lock(mutex_);
+    std::vector<cv::Rect> candidates, faces;
+    finder_->detectMultiScale(grey, candidates, options_.scale_factor, options_.min_neighbors, 0,
+                              {side, side});
+    for (const cv::Rect& face : candidates) {
+        if (verifier_) {
+            // The confirming cascade looks at the candidate with a margin, for a face of
+            // about the same size.
+            int pad = face.width * 3 / 10;
+            cv::Rect around =
+                cv::Rect(face.x - pad, face.y - pad, face.width + 2 * pad, face.height + 2 * pad) &
+                cv::Rect(0, 0, grey.cols, grey.rows);
+            std::vector<cv::Rect> confirmed;
+            int min_side = face.width * 6 / 10;
+            verifier_->detectMultiScale(grey(around), confirmed, 1.05,
+                                        options_.verify_min_neighbors, 0, {min_side, min_side});
+            if (confirmed.empty()) continue;
+        }
+        faces.push_back(face);
+    }
+    std::sort(faces.begin(), faces.end(),
+              [](const cv::Rect& a, const cv::Rect& b) { return a.area() > b.area(); });
+    return faces;
+}
+
+}  // namespace fotogal::pipeline
