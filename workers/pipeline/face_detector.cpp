@@ -64,23 +64,47 @@ std::string resolve_cascade_path(const std::string& name) {
     return {};
 }
 
+struct FaceDetector::Cascades {
+    std::unique_ptr<cv::CascadeClassifier> finder;
+    std::unique_ptr<cv::CascadeClassifier> verifier;  // null when the recipe names none
+};
+
 FaceDetector::FaceDetector(FaceDetectorOptions options) : options_(std::move(options)) {
-    finder_ = load(options_.cascade);
-    if (!options_.verify_cascade.empty()) verifier_ = load(options_.verify_cascade);
+    give_back(borrow());  // loads the first pair now, so a missing file fails at start
 }
 
 FaceDetector::~FaceDetector() = default;
+
+std::unique_ptr<FaceDetector::Cascades> FaceDetector::borrow() const {
+    {
+        std::lock_guard lock(mutex_);
+        if (!idle_.empty()) {
+            auto cascades = std::move(idle_.back());
+            idle_.pop_back();
+            return cascades;
+        }
+    }
+    auto cascades = std::make_unique<Cascades>();
+    cascades->finder = load(options_.cascade);
+    if (!options_.verify_cascade.empty()) cascades->verifier = load(options_.verify_cascade);
+    return cascades;
+}
+
+void FaceDetector::give_back(std::unique_ptr<Cascades> cascades) const {
+    std::lock_guard lock(mutex_);
+    idle_.push_back(std::move(cascades));
+}
 
 std::vector<cv::Rect> FaceDetector::detect(const cv::Mat& image) const {
     if (image.empty()) return {};
     cv::Mat grey = equalised_grey(image);
     int side = std::max(20, static_cast<int>(options_.min_size * std::min(grey.cols, grey.rows)));
-    std::lock_guard lock(mutex_);
+    auto cascades = borrow();
     std::vector<cv::Rect> candidates, faces;
-    finder_->detectMultiScale(grey, candidates, options_.scale_factor, options_.min_neighbors, 0,
-                              {side, side});
+    cascades->finder->detectMultiScale(grey, candidates, options_.scale_factor,
+                                       options_.min_neighbors, 0, {side, side});
     for (const cv::Rect& face : candidates) {
-        if (verifier_) {
+        if (cascades->verifier) {
             // The confirming cascade looks at the candidate with a margin, for a face of
             // about the same size.
             int pad = face.width * 3 / 10;
@@ -89,12 +113,14 @@ std::vector<cv::Rect> FaceDetector::detect(const cv::Mat& image) const {
                 cv::Rect(0, 0, grey.cols, grey.rows);
             std::vector<cv::Rect> confirmed;
             int min_side = face.width * 6 / 10;
-            verifier_->detectMultiScale(grey(around), confirmed, 1.05,
-                                        options_.verify_min_neighbors, 0, {min_side, min_side});
+            cascades->verifier->detectMultiScale(grey(around), confirmed, 1.05,
+                                                 options_.verify_min_neighbors, 0,
+                                                 {min_side, min_side});
             if (confirmed.empty()) continue;
         }
         faces.push_back(face);
     }
+    give_back(std::move(cascades));
     std::sort(faces.begin(), faces.end(),
               [](const cv::Rect& a, const cv::Rect& b) { return a.area() > b.area(); });
     return faces;

@@ -1,7 +1,8 @@
 // Frontal faces with OpenCV's cascades from Debian's opencv-data. A first cascade finds
 // candidates, a second one must confirm each: the two err on different textures (foliage,
-// drawings, snow), so the pair keeps the faces and drops most false ones. Loaded once per
-// process with the recipe; detection is safe from several threads.
+// drawings, snow), so the pair keeps the faces and drops most false ones. Loaded with the
+// recipe (a missing file fails at start); detection is safe from several threads, each
+// borrowing its own pair of classifiers, so concurrent jobs never wait for one another.
 #pragma once
 
 #include <memory>
@@ -47,11 +48,15 @@ class FaceDetector {
     std::vector<cv::Rect> detect(const cv::Mat& bgr) const;
 
   private:
+    struct Cascades;
+    std::unique_ptr<Cascades> borrow() const;
+    void give_back(std::unique_ptr<Cascades> cascades) const;
+
     FaceDetectorOptions options_;
-    // OpenCV's detectMultiScale is not const and not documented as thread-safe.
+    // OpenCV's detectMultiScale is not const and not thread-safe: each detection uses a pair
+    // nobody else holds; pairs are loaded on demand and kept for reuse.
     mutable std::mutex mutex_;
-    std::unique_ptr<cv::CascadeClassifier> finder_;
-    std::unique_ptr<cv::CascadeClassifier> verifier_;
+    mutable std::vector<std::unique_ptr<Cascades>> idle_;
 };
 
 // Where a cascade named in a recipe is looked for: the path itself, then Debian's folders.
