@@ -24,10 +24,12 @@ RUN rm -rf build build-asan build-fuzz \
     done
 
 FROM debian:12-slim
-# Only the shared libraries the binaries load (computed above from the linked libraries).
+# Only the shared libraries the binaries load (computed above from the linked libraries), plus
+# the data files read at run time: TLS roots and the face cascades (opencv-data).
 COPY --from=build /runtime-packages.txt /tmp/runtime-packages.txt
 RUN apt-get update -q \
  && xargs -a /tmp/runtime-packages.txt apt-get install -y -q --no-install-recommends ca-certificates \
+      opencv-data \
  && rm -rf /var/lib/apt/lists/* /tmp/runtime-packages.txt \
  && groupadd --system --gid 10001 fotogal \
  && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \
