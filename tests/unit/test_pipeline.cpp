@@ -10,8 +10,7 @@ TEST_CASE("pipeline: the steps are declared in this order") {
     for (const auto& step : fotogal::pipeline::pipeline_steps()) names.emplace_back(step.name);
     CHECK(names == std::vector<std::string>{"sniff", "limits", "metadata", "decode", "orient",
                                             "to_srgb", "renditions", "analysis", "faces",
-                                            "thumbnail", "tags",
-                                            "encode"});
+                                            "thumbnail", "tags", "encode"});
 }
 
 TEST_CASE("pipeline: a whole run times every step and produces every rendition") {
