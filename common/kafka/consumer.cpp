@@ -7,32 +7,6 @@
 
 namespace fotogal::kafka {
 
-namespace {
-
-struct PartitionListDeleter {
-    void operator()(rd_kafka_topic_partition_list_t* l) const {
-        rd_kafka_topic_partition_list_destroy(l);
-    }
-};
-using PartitionListPtr = std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter>;
-
-std::vector<PartitionOffset> to_vector(const rd_kafka_topic_partition_list_t* parts) {
-    std::vector<PartitionOffset> out;
-    for (int i = 0; i < parts->cnt; ++i)
-        out.push_back({parts->elems[i].topic, parts->elems[i].partition, parts->elems[i].offset});
-    return out;
-}
-
-PartitionListPtr to_list(const std::vector<PartitionOffset>& offsets) {
-    PartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size())));
-    for (const auto& o : offsets)
-        rd_kafka_topic_partition_list_add(list.get(), o.topic.c_str(), o.partition)->offset =
-            o.offset;
-    return list;
-}
-
-}  // namespace
-
 Consumer::Consumer(const KafkaSettings& settings, const std::string& group, RebalanceHooks hooks)
     : hooks_(std::move(hooks)) {
     ConfPtr conf = make_conf(
@@ -92,7 +66,9 @@ void Consumer::on_commit(rd_kafka_t*, rd_kafka_resp_err_t err,
 void Consumer::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                             rd_kafka_topic_partition_list_t* parts, void* opaque) {
     auto* self = static_cast<Consumer*>(opaque);
-    bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+    // NULL once the consumer is closing (the final revoke comes from rd_kafka_consumer_close).
+    const char* protocol = rd_kafka_rebalance_protocol(rk);
+    bool cooperative = protocol && std::strcmp(protocol, "COOPERATIVE") == 0;
     auto parts_vec = to_vector(parts);
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
         log::info("partitions assigned", {{"count", parts->cnt}});

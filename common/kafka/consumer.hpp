@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/kafka/kafka_settings.hpp"
+#include "common/kafka/partition_list.hpp"
 
 namespace fotogal::kafka {
 
@@ -17,12 +18,6 @@ struct MessageDeleter {
     void operator()(rd_kafka_message_t* m) const { rd_kafka_message_destroy(m); }
 };
 using MessagePtr = std::unique_ptr<rd_kafka_message_t, MessageDeleter>;
-
-struct PartitionOffset {
-    std::string topic;
-    std::int32_t partition = 0;
-    std::int64_t offset = 0;  // the next offset to read, as Kafka commits it
-};
 
 struct RebalanceHooks {
     std::function<void(const std::vector<PartitionOffset>&)> assigned;

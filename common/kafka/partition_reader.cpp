@@ -8,25 +8,6 @@
 
 namespace fotogal::kafka {
 
-namespace {
-
-struct ListDeleter {
-    void operator()(rd_kafka_topic_partition_list_t* l) const {
-        rd_kafka_topic_partition_list_destroy(l);
-    }
-};
-using ListPtr = std::unique_ptr<rd_kafka_topic_partition_list_t, ListDeleter>;
-
-ListPtr to_list(const std::vector<PartitionOffset>& offsets) {
-    ListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size())));
-    for (const auto& o : offsets)
-        rd_kafka_topic_partition_list_add(list.get(), o.topic.c_str(), o.partition)->offset =
-            o.offset;
-    return list;
-}
-
-}  // namespace
-
 PartitionReader::PartitionReader(const KafkaSettings& settings, const std::string& group) {
     ConfPtr conf = make_conf(settings, {
                                            {"group.id", group},
@@ -71,7 +52,7 @@ std::vector<PartitionOffset> PartitionReader::offsets_for_time(
     std::int64_t unix_millis) {
     std::vector<PartitionOffset> query;
     for (auto p : partitions) query.push_back({topic, p, unix_millis});
-    ListPtr list = to_list(query);
+    auto list = to_list(query);
     rd_kafka_resp_err_t err =
         rd_kafka_offsets_for_times(rk_.get(), list.get(), static_cast<int>(timeout_.count()));
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
@@ -90,7 +71,7 @@ std::vector<PartitionOffset> PartitionReader::offsets_for_time(
 }
 
 void PartitionReader::assign(const std::vector<PartitionOffset>& starts) {
-    ListPtr list = to_list(starts);
+    auto list = to_list(starts);
     if (auto err = rd_kafka_assign(rk_.get(), list.get()))
         throw std::runtime_error(std::string("Kafka assign failed: ") + rd_kafka_err2str(err));
 }
@@ -101,7 +82,7 @@ MessagePtr PartitionReader::poll(std::chrono::milliseconds timeout) {
 
 void PartitionReader::commit(const std::vector<PartitionOffset>& positions) {
     if (positions.empty()) return;
-    ListPtr list = to_list(positions);
+    auto list = to_list(positions);
     // Synchronous: the group's recorded position is what an operator resumes from.
     if (auto err = rd_kafka_commit(rk_.get(), list.get(), 0))
         throw std::runtime_error(std::string("committing the replay position failed: ") +

@@ -127,27 +127,11 @@ std::optional<std::vector<std::uint8_t>> S3Store::get(const std::string& key) {
 }
 
 bool S3Store::get_file(const std::string& key, const std::filesystem::path& destination) {
-    auto r =
-        caller_.call("get", key,
-                     [&] {
-                         // Each attempt starts the file afresh, so a retried download is never
-                         // spliced.
-                         std::ofstream out(destination, std::ios::binary | std::ios::trunc);
-                         if (!out)
-                             throw StorageError(
-                                 "get '" + key + "': cannot write " + destination.string(), false);
-                         BodySink sink = [&](std::span<const std::uint8_t> chunk) {
-                             out.write(reinterpret_cast<const char*>(chunk.data()),
-                                       static_cast<std::streamsize>(chunk.size()));
-                             if (!out)
-                                 throw std::runtime_error("cannot write " + destination.string());
-                         };
-                         Call c{"GET", key, {}, nullptr, {}, &sink};
-                         return send(c);
-                     },
-                     {404});
+    auto r = caller_.download(key, destination, [&](const BodySink& sink) {
+        Call c{"GET", key, {}, nullptr, {}, &sink};
+        return send(c);
+    });
     if (r.status == 404) {
-        std::filesystem::remove(destination);
         if (!caller_.object_missing(r, "NoSuchKey")) caller_.fail("get", key, r);
         return false;
     }

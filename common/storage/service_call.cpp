@@ -1,6 +1,7 @@
 #include "common/storage/service_call.hpp"
 
 #include <algorithm>
+#include <fstream>
 
 namespace fotogal::storage {
 
@@ -48,6 +49,28 @@ void ServiceCaller::fail(const std::string& operation, const std::string& key,
     if (!f.message.empty()) message += ": " + f.message;
     message += " (request id " + (f.request_id.empty() ? "none" : f.request_id) + ")";
     throw StorageError(message, retryable_failure(response.status, f.code));
+}
+
+HttpResponse ServiceCaller::download(const std::string& key,
+                                     const std::filesystem::path& destination,
+                                     const SinkAttempt& attempt) const {
+    auto response =
+        call("get", key,
+             [&] {
+                 std::ofstream out(destination, std::ios::binary | std::ios::trunc);
+                 if (!out)
+                     throw StorageError("get '" + key + "': cannot write " + destination.string(),
+                                        false);
+                 BodySink sink = [&](std::span<const std::uint8_t> chunk) {
+                     out.write(reinterpret_cast<const char*>(chunk.data()),
+                               static_cast<std::streamsize>(chunk.size()));
+                     if (!out) throw std::runtime_error("cannot write " + destination.string());
+                 };
+                 return attempt(sink);
+             },
+             {404});
+    if (response.status == 404) std::filesystem::remove(destination);
+    return response;
 }
 
 }  // namespace fotogal::storage

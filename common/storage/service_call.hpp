@@ -4,6 +4,7 @@
 // operation, the key, the HTTP status, the service's error code and its request id.
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <initializer_list>
 #include <string>
@@ -33,6 +34,12 @@ class ServiceCaller {
     // throws StorageError otherwise (transient when a retry could help, after the retries).
     HttpResponse call(const std::string& operation, const std::string& key, const Attempt& attempt,
                       std::initializer_list<long> accepted = {}) const;
+
+    // A GET whose body streams into `destination` (404 accepted, the file then removed). Each
+    // attempt starts the file afresh, so a retried download is never spliced.
+    using SinkAttempt = std::function<HttpResponse(const BodySink&)>;
+    HttpResponse download(const std::string& key, const std::filesystem::path& destination,
+                          const SinkAttempt& attempt) const;
 
     // A 404 means "no such object" only with the service's object-missing code (or no body,
     // as for HEAD); a 404 for a missing bucket or an unknown user must not read as "absent".
