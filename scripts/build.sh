@@ -12,6 +12,8 @@ if [[ "${1:-}" == "--sanitize" ]]; then
 fi
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
+# A compiler cache, when one is installed, makes rebuilds of unchanged files free.
+command -v ccache >/dev/null && flags+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 if [[ ! -f "$dir/CMakeCache.txt" ]]; then
   cmake -S "$root" -B "$dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo "${flags[@]}" >&2
 fi
