@@ -10,6 +10,7 @@
 
 #include "common/kafka/event_publisher.hpp"
 #include "common/storage/object_store.hpp"
+#include "workers/bucket_event_scope.hpp"
 #include "workers/pipeline/recipe.hpp"
 
 namespace fotogal::worker {
@@ -25,6 +26,7 @@ struct HandlerContext {
     const pipeline::Recipe& recipe;
     Topics topics;
     std::string source;  // CloudEvents source of what this worker emits
+    BucketEventScope bucket_events{};
 };
 
 struct IncomingMessage {

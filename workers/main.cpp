@@ -34,7 +34,10 @@ std::vector<SettingSpec> worker_settings() {
          {"FOTOGAL_WORKER_CONCURRENCY", "0",
           "events handled at once by this process (0: one per CPU core); when that many are "
           "in flight the worker pauses fetching"},
-         {"FOTOGAL_RECIPE", "", "recipe JSON file (empty: the built-in default recipe)"}},
+         {"FOTOGAL_RECIPE", "", "recipe JSON file (empty: the built-in default recipe)"},
+         {"FOTOGAL_DROPOFF_PREFIX", "incoming/",
+          "bucket events (OCI createobject) start work only for keys under this prefix; "
+          "never for originals/, renditions/ or manifests/ (empty: any other key)"}},
     });
 }
 
@@ -74,6 +77,7 @@ int run(const Config& config) {
             std::_Exit(2);
         }
     });
+    worker::validate_dropoff_prefix(config.str("FOTOGAL_DROPOFF_PREFIX"));
     pipeline::Recipe recipe = pipeline::load_recipe(config.str("FOTOGAL_RECIPE"));
     auto store =
         storage::open_object_store(config.str("FOTOGAL_STORAGE"), settings::storage_lookup(config));
@@ -84,7 +88,8 @@ int run(const Config& config) {
         producer,
         recipe,
         {config.str("FOTOGAL_TOPIC_RESULTS"), config.str("FOTOGAL_TOPIC_DLQ")},
-        "/fotogal/worker/" + hostname()};
+        "/fotogal/worker/" + hostname(),
+        {config.str("FOTOGAL_DROPOFF_PREFIX")}};
     worker::ConsumerLoop loop(kafka,
                               {.topic = config.str("FOTOGAL_TOPIC"),
                                .group = config.str("FOTOGAL_GROUP"),
