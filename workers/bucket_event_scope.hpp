@@ -2,7 +2,8 @@
 // rather than by ingest) may start work for. Ingest announces every upload it stores under
 // originals/ with its own event, and the pipeline writes renditions/ and manifests/; a bucket
 // event about any of those would process an image twice or feed the pipeline its own output.
-// Only objects dropped under the configured drop-off prefix are the workers' business.
+// Those are never processed; when a drop-off prefix is configured (the chart sets incoming/, the
+// prefix its OCI Events rule covers), only objects under it are.
 #pragma once
 
 #include <optional>
@@ -14,8 +15,8 @@
 namespace fotogal::worker {
 
 struct BucketEventScope {
-    // FOTOGAL_DROPOFF_PREFIX. Empty: any key outside the pipeline's own layout.
-    std::string dropoff_prefix = "incoming/";
+    // FOTOGAL_DROPOFF_PREFIX. Empty (the default): any key outside the pipeline's own layout.
+    std::string dropoff_prefix;
 };
 
 // Nothing when a bucket event about `key` is in scope; otherwise why it is not.

@@ -35,9 +35,9 @@ std::vector<SettingSpec> worker_settings() {
           "events handled at once by this process (0: one per CPU core); when that many are "
           "in flight the worker pauses fetching"},
          {"FOTOGAL_RECIPE", "", "recipe JSON file (empty: the built-in default recipe)"},
-         {"FOTOGAL_DROPOFF_PREFIX", "incoming/",
-          "bucket events (OCI createobject) start work only for keys under this prefix; "
-          "never for originals/, renditions/ or manifests/ (empty: any other key)"}},
+         {"FOTOGAL_DROPOFF_PREFIX", "",
+          "bucket events (OCI createobject) start work only for keys under this prefix "
+          "(empty: any key); never for originals/, renditions/ or manifests/"}},
     });
 }
 

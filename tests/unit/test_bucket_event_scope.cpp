@@ -39,7 +39,7 @@ ev::ImageRequest bucket_event(const std::string& key) {
 }  // namespace
 
 TEST_CASE("bucket event scope: only keys under the drop-off prefix are in scope") {
-    BucketEventScope scope;  // default drop-off prefix incoming/
+    BucketEventScope scope{"incoming/"};
     CHECK_FALSE(bucket_event_out_of_scope(scope, "incoming/cat.jpg"));
     CHECK_FALSE(bucket_event_out_of_scope(scope, "incoming/2026/11/dog.heic"));
     auto outside = bucket_event_out_of_scope(scope, "uploads/cat.jpg");
@@ -61,8 +61,10 @@ TEST_CASE("bucket event scope: the pipeline's own keys are never in scope, whate
             CHECK(reason->find("pipeline's own key") != std::string::npos);
         }
     }
-    // With no drop-off prefix every other key is in scope.
-    CHECK_FALSE(bucket_event_out_of_scope(BucketEventScope{""}, "photos/cat.jpg"));
+    // With no drop-off prefix (the default) every other key is in scope, as DESIGN.md's
+    // "images written straight into the bucket are processed too" asks.
+    CHECK(BucketEventScope{}.dropoff_prefix.empty());
+    CHECK_FALSE(bucket_event_out_of_scope(BucketEventScope{}, "photos/cat.jpg"));
 }
 
 TEST_CASE("bucket event scope: a drop-off prefix inside the pipeline's layout is refused") {
@@ -75,7 +77,7 @@ TEST_CASE("bucket event scope: a drop-off prefix inside the pipeline's layout is
 }
 
 TEST_CASE("bucket event scope: a skipped bucket event is counted; our own events always pass") {
-    BucketEventScope scope;
+    BucketEventScope scope{"incoming/"};
     auto pipeline_before = skipped("pipeline_key");
     auto outside_before = skipped("outside_dropoff");
 
