@@ -207,6 +207,14 @@ TEST_CASE("bmp: bit-field masks, and alpha only where the header declares it") {
     cv::Mat opaque =
         decode(make_bmp({2, 1, 32, 3, {}, 108, bgra}, rows({{1, 2, 3, 0, 4, 5, 6, 0}})));
     CHECK(opaque.type() == CV_8UC3);
+    // Three masks after a 40-byte header declare no alpha: OpenCV still returned the fourth
+    // byte as alpha (0 here: an invisible picture); we return BGR.
+    auto no_alpha_mask =
+        make_bmp({2, 1, 32, 3, {}, 40, {0xFF0000, 0xFF00, 0xFF}}, rows({{1, 2, 3, 0, 4, 5, 6, 0}}));
+    cv::Mat opencv_bgra = oracle(no_alpha_mask), opencv_bgr;
+    REQUIRE(opencv_bgra.type() == CV_8UC4);
+    cv::cvtColor(opencv_bgra, opencv_bgr, cv::COLOR_BGRA2BGR);
+    CHECK(max_abs_diff(decode(no_alpha_mask), opencv_bgr) == 0);
     // Masks in another order than BGRA (OpenCV copied the bytes as BGRA regardless).
     cv::Mat rgba =
         decode(make_bmp({1, 1, 32, 3, {}, 40, {0xFF, 0xFF00, 0xFF0000}}, rows({{10, 20, 30, 0}})));

@@ -1,6 +1,8 @@
 // BMP: the OS/2 core header (12 bytes), OS/2 v2 and the Windows INFO/V2-V5 headers. Rows are
 // padded to 4 bytes and stored bottom-up unless the height is negative. Palette pictures go
 // through a plane of indices (also what the RLE codes fill), the rest are unpacked per pixel.
+// Uncompressed pixels must fit in the file before anything is allocated; RLE pictures may
+// legally end early (end-of-bitmap), so for them only the pixel limit bounds the allocation.
 #include <bit>
 #include <cstdint>
 #include <opencv2/core.hpp>
@@ -143,8 +145,9 @@ cv::Mat decode_direct(const std::uint8_t* data, std::uint64_t stride, const BmpI
     std::uint32_t masks[4] = {info.masks[0], info.masks[1], info.masks[2], info.masks[3]};
     if (!bitfields && info.bpp == 16) masks[0] = 0x7C00, masks[1] = 0x03E0, masks[2] = 0x001F;
     if (!bitfields && info.bpp == 32) masks[0] = 0xFF0000, masks[1] = 0xFF00, masks[2] = 0xFF;
-    // With a V3+ header or ALPHABITFIELDS the alpha mask says the fourth byte is alpha; with
-    // BI_RGB it is padding (OpenCV: 3 channels for the latter, 4 for the former).
+    // Only an alpha mask (V3+ header, ALPHABITFIELDS) makes the fourth byte alpha; with
+    // BI_RGB, or three masks, it is padding. OpenCV returned BGRA for every 32-bit BITFIELDS
+    // file, which made those without an alpha mask invisible (alpha 0).
     const bool alpha = info.bpp != 24 && bitfields && masks[3] != 0;
     const Channel r(masks[0]), g(masks[1]), b(masks[2]), a(masks[3]);
     cv::Mat out(height, width, alpha ? CV_8UC4 : CV_8UC3);
