@@ -19,7 +19,6 @@ using raster::fail;
 
 constexpr std::string_view kFormat = "Sun raster";
 constexpr std::uint32_t kMagic = 0x59a66a95;
-constexpr std::size_t kHeaderSize = 32;
 enum Type : std::uint32_t { kOld = 0, kStandard = 1, kByteEncoded = 2, kRgb = 3 };
 enum MapType : std::uint32_t { kNoMap = 0, kRgbMap = 1, kRawMap = 2 };
 // A run costs 3 bytes and yields at most 256.
