@@ -2,8 +2,8 @@
 # Builds the libFuzzer targets (tests/fuzz/) with clang-14, AddressSanitizer and
 # UndefinedBehaviorSanitizer in build-fuzz/, replays every saved regression input, then fuzzes
 # each target for a bounded time starting from its seeds (the shared image corpus for the
-# image parsers, tests/fuzz/seeds/ for the JSON ones). New inputs found along the way are
-# kept in build-fuzz/corpus/ for the next run; a crash leaves its input in
+# image parsers, tests/fuzz/seeds/ for the JSON ones and the raster decoders). New inputs found
+# along the way are kept in build-fuzz/corpus/ for the next run; a crash leaves its input in
 # build-fuzz/artifacts/ and makes the script fail.
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]   (default 60 s, every target)
 set -euo pipefail
@@ -30,12 +30,13 @@ declare -A seeds=(
     [fuzz_exif]="$corpus"
     [fuzz_upload_validation]="$corpus"
     [fuzz_jpeg_completeness]="$corpus"
+    [fuzz_raster_decoders]="$root/tests/fuzz/seeds/raster"
     [fuzz_cloudevent]="$root/tests/fuzz/seeds/cloudevent"
     [fuzz_recipe]="$root/tests/fuzz/seeds/recipe"
 )
 targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=(fuzz_image_header fuzz_exif fuzz_upload_validation
-    fuzz_jpeg_completeness fuzz_cloudevent fuzz_recipe)
+    fuzz_jpeg_completeness fuzz_raster_decoders fuzz_cloudevent fuzz_recipe)
 
 export ASAN_OPTIONS="abort_on_error=1:detect_leaks=1"
 export LSAN_OPTIONS="suppressions=$root/tests/sanitizer/lsan.supp:print_suppressions=0"

@@ -1,5 +1,7 @@
 #include "workers/pipeline/decoders/decoder.hpp"
 
+#include "workers/pipeline/decoders/raster_decoders.hpp"
+
 #include <algorithm>
 
 namespace fotogal::pipeline {
@@ -23,6 +25,16 @@ DecodedImage decode_image(formats::ImageFormat format, Bytes bytes, const Decode
         case ImageFormat::heic:
         case ImageFormat::avif:
             return decode_heif(bytes, request);
+        case ImageFormat::bmp:
+            return decode_bmp(bytes, request);
+        case ImageFormat::pnm:
+            return decode_pnm(bytes, request);
+        case ImageFormat::pfm:
+            return decode_pfm(bytes, request);
+        case ImageFormat::hdr:
+            return decode_hdr(bytes, request);
+        case ImageFormat::sunras:
+            return decode_sunras(bytes, request);
         default:
             return decode_with_opencv(format, bytes);
     }
