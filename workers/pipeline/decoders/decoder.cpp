@@ -1,6 +1,9 @@
 #include "workers/pipeline/decoders/decoder.hpp"
 
 #include <algorithm>
+#include <string>
+
+#include "workers/pipeline/processing_error.hpp"
 
 namespace fotogal::pipeline {
 
@@ -23,8 +26,18 @@ DecodedImage decode_image(formats::ImageFormat format, Bytes bytes, const Decode
         case ImageFormat::heic:
         case ImageFormat::avif:
             return decode_heif(bytes, request);
+        case ImageFormat::png:
+            return decode_png(bytes, request);
+        case ImageFormat::webp:
+            return decode_webp(bytes, request);
+        case ImageFormat::tiff:
+            return decode_tiff(bytes, request);
+        case ImageFormat::jp2:
+            return decode_jp2(bytes, request);
         default:
-            return decode_with_opencv(format, bytes);
+            throw ProcessingError(
+                "unsupported_format",
+                "there is no decoder for " + std::string(formats::format_name(format)) + " files");
     }
 }
 
