@@ -9,6 +9,7 @@
 #include "png_craft.hpp"
 #include "subprocess.hpp"
 #include "temp_dir.hpp"
+#include "workers/pipeline/decoders/icc_chunks.hpp"
 #include "workers/pipeline/processing_error.hpp"
 
 namespace fs = std::filesystem;
@@ -186,4 +187,25 @@ TEST_CASE("png decoder: hostile chunks cost a worker no more memory than a 1x1 p
         CAPTURE(r.peak_rss_kb);
         CHECK(r.peak_rss_kb < limit_kb);
     }
+}
+
+TEST_CASE("png iCCP: the profile is inflated to the size it states, never beyond") {
+    // A stream of 64 MB whose first bytes state a 1000-byte profile: 1000 bytes come out.
+    ByteVector stated(64u << 20, 0);
+    stated[2] = 0x03;  // size 0x000003E8 = 1000, big-endian
+    stated[3] = 0xE8;
+    ByteVector chunk_data{'p', 0, 0};
+    auto z = fotogal::test::zlib_compress(stated);
+    chunk_data.insert(chunk_data.end(), z.begin(), z.end());
+    stated = {};
+    auto png = png_1x1(png_chunk("iCCP", chunk_data));
+    CHECK(fotogal::pipeline::png_icc_profile(png).size() == 1000);
+    // Zeros state size 0: no profile, nothing allocated for it.
+    CHECK(fotogal::pipeline::png_icc_profile(png_1x1(iccp_bomb(64u << 20))).empty());
+    // A real profile comes out whole: its stated size is its length.
+    auto real =
+        fotogal::pipeline::png_icc_profile(fotogal::test::read_corpus("formats/png_iccp.png"));
+    REQUIRE(real.size() > 128);
+    CHECK((std::size_t{real[0]} << 24 | std::size_t{real[1]} << 16 | std::size_t{real[2]} << 8 |
+           real[3]) == real.size());
 }
