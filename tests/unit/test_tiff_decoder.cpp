@@ -152,6 +152,17 @@ TEST_CASE("tiff decoder: lying sizes fail before anything large is allocated") {
     } catch (const ProcessingError& e) {
         CHECK(e.code() == "too_many_pixels");
     }
+    // Within the pixel limit, but 8 samples of 64 bits: 6.4 GB of samples, refused unread.
+    try {
+        decode_tiff(
+            make_tiff(
+                {{256, 10000}, {257, 10000}, {258, 64}, {259, 1}, {262, 1}, {277, 8}, {339, 3}},
+                four),
+            {0, 0, 100'000'000});
+        FAIL("over the sample budget");
+    } catch (const ProcessingError& e) {
+        CHECK(e.code() == "too_many_pixels");
+    }
     // A strip that stops short: libtiff's read error, not a picture of garbage.
     CHECK(failure(make_tiff({{256, 64}, {257, 64}, {258, 8}, {259, 1}, {262, 1}, {277, 1}},
                             four)) == "undecodable");

@@ -23,6 +23,10 @@ namespace fotogal::pipeline {
 namespace {
 
 constexpr tmsize_t kMaxSingleAlloc = 128 * 1024 * 1024;
+// Our own buffer for the stored samples: up to 8 samples of up to 8 bytes per pixel could make
+// a header-only file within the pixel limit ask for gigabytes; a 100 Mpx 16-bit RGBA picture
+// (800 MB) still fits.
+constexpr std::uint64_t kMaxSampleBytes = 1024ull * 1024 * 1024;
 
 struct MemoryFile {
     Bytes bytes;
@@ -147,6 +151,11 @@ void place(cv::Mat& raw, const std::uint8_t* src, std::size_t src_row_bytes, int
 }
 
 cv::Mat read_samples(TIFF* tif, const Layout& l, const MemoryFile& f) {
+    std::uint64_t bytes = std::uint64_t{l.width} * l.height * l.spp * (l.bps / 8);
+    if (bytes > kMaxSampleBytes)
+        throw ProcessingError("too_many_pixels", "the TIFF's samples would take " +
+                                                     std::to_string(bytes >> 20) +
+                                                     " MB, more than allowed");
     cv::Mat raw(static_cast<int>(l.height), static_cast<int>(l.width),
                 CV_MAKETYPE(cv_depth(l), l.spp));
     const bool planar = l.planar == PLANARCONFIG_SEPARATE && l.spp > 1;
