@@ -5,10 +5,11 @@ set -euo pipefail
 
 packages=(
   g++ cmake ninja-build pkg-config make
-  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
-  libopencv-objdetect-dev libopencv-contrib-dev opencv-data
+  libopencv-core-dev libopencv-imgproc-dev libopencv-objdetect-dev opencv-data
+  libopencv-imgcodecs-dev
   librdkafka-dev libssl-dev libcurl4-openssl-dev libexif-dev
-  libjpeg62-turbo-dev liblcms2-dev libheif-dev libgif-dev zlib1g-dev libvips-tools
+  libjpeg62-turbo-dev libpng-dev libwebp-dev libtiff-dev libopenjp2-7-dev libzbar-dev
+  liblcms2-dev libheif-dev libgif-dev zlib1g-dev libvips-tools
   nlohmann-json3-dev libcpp-httplib-dev doctest-dev
   clang-format python3 curl ca-certificates
   clang-14 libclang-rt-14-dev python3-venv

@@ -1,8 +1,10 @@
-// For the raster decoder tests (test_decoder_*.cpp): OpenCV's imdecode(IMREAD_UNCHANGED) as
-// the oracle (what the pipeline produced before it had its own decoders), the corpus files
-// of one sniffed format, and a byte builder for crafted files.
+// For the decoder tests: OpenCV's imdecode/imread(IMREAD_UNCHANGED) as the oracle (what the
+// pipeline produced before it had its own decoders; the tests link imgcodecs, the shipped
+// binaries do not), the corpus files of one sniffed format, and a byte builder for crafted
+// files.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -14,6 +16,7 @@
 
 #include "common/formats/image_header.hpp"
 #include "corpus.hpp"
+#include "workers/pipeline/decoders/decoder.hpp"
 #include "workers/pipeline/decoders/raster_decoders.hpp"
 #include "workers/pipeline/processing_error.hpp"
 
@@ -94,5 +97,24 @@ struct FileBuilder {
         return *this;
     }
 };
+
+inline pipeline::DecodedImage decode_corpus(formats::ImageFormat format,
+                                            const std::string& relative) {
+    auto bytes = read_corpus(relative);
+    return pipeline::decode_image(format, bytes, {0, 0, 100'000'000});
+}
+
+// OpenCV spreads grey + alpha to BGRA; ours keeps 2 channels: compare grey and alpha.
+inline double max_diff_from_opencv(const cv::Mat& ours, const std::string& relative) {
+    cv::Mat oracle = cv::imread(corpus_file(relative).string(), cv::IMREAD_UNCHANGED);
+    if (oracle.empty()) return -1;
+    if (ours.channels() == 2 && oracle.channels() == 4) {
+        std::vector<cv::Mat> p;
+        cv::split(oracle, p);
+        cv::merge(std::vector<cv::Mat>{p[0], p[3]}, oracle);
+    }
+    if (oracle.size() != ours.size() || oracle.type() != ours.type()) return 1e9;
+    return cv::norm(oracle, ours, cv::NORM_INF);
+}
 
 }  // namespace fotogal::test

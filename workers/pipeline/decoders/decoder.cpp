@@ -1,8 +1,10 @@
 #include "workers/pipeline/decoders/decoder.hpp"
 
-#include "workers/pipeline/decoders/raster_decoders.hpp"
-
 #include <algorithm>
+#include <string>
+
+#include "workers/pipeline/decoders/raster_decoders.hpp"
+#include "workers/pipeline/processing_error.hpp"
 
 namespace fotogal::pipeline {
 
@@ -25,6 +27,14 @@ DecodedImage decode_image(formats::ImageFormat format, Bytes bytes, const Decode
         case ImageFormat::heic:
         case ImageFormat::avif:
             return decode_heif(bytes, request);
+        case ImageFormat::png:
+            return decode_png(bytes, request);
+        case ImageFormat::webp:
+            return decode_webp(bytes, request);
+        case ImageFormat::tiff:
+            return decode_tiff(bytes, request);
+        case ImageFormat::jp2:
+            return decode_jp2(bytes, request);
         case ImageFormat::bmp:
             return decode_bmp(bytes, request);
         case ImageFormat::pnm:
@@ -36,7 +46,9 @@ DecodedImage decode_image(formats::ImageFormat format, Bytes bytes, const Decode
         case ImageFormat::sunras:
             return decode_sunras(bytes, request);
         default:
-            return decode_with_opencv(format, bytes);
+            throw ProcessingError(
+                "unsupported_format",
+                "there is no decoder for " + std::string(formats::format_name(format)) + " files");
     }
 }
 

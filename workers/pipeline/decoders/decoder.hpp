@@ -1,7 +1,9 @@
-// Format decoders, one per file, chosen by the sniffed format (the shape of OpenCV's
-// imgcodecs): JPEG through libjpeg-turbo (DCT scaling, raw CMYK, ICC, warnings), GIF through
-// giflib, HEIC/AVIF through libheif, the rest through OpenCV's imdecode plus our own reading
-// of their ICC chunks. Each throws ProcessingError with a reason a user can act on.
+// Format decoders, one per file, chosen by the sniffed format, each calling its codec library
+// directly (OpenCV's imgcodecs is not linked: it pulls a desktop stack into the image): JPEG
+// through libjpeg-turbo (DCT scaling, raw CMYK, ICC, warnings), PNG through libpng (with
+// allocation caps), WebP through libwebp, TIFF through libtiff, JPEG 2000 through OpenJPEG,
+// GIF through giflib, HEIC/AVIF through libheif. Each throws ProcessingError with a reason a
+// user can act on.
 #pragma once
 
 #include <cstdint>
@@ -25,9 +27,12 @@ struct DecodeRequest {
 DecodedImage decode_jpeg(Bytes bytes, const DecodeRequest& request);
 DecodedImage decode_gif(Bytes bytes, const DecodeRequest& request);
 DecodedImage decode_heif(Bytes bytes, const DecodeRequest& request);
-DecodedImage decode_with_opencv(formats::ImageFormat format, Bytes bytes);
+DecodedImage decode_png(Bytes bytes, const DecodeRequest& request);
+DecodedImage decode_webp(Bytes bytes, const DecodeRequest& request);
+DecodedImage decode_tiff(Bytes bytes, const DecodeRequest& request);
+DecodedImage decode_jp2(Bytes bytes, const DecodeRequest& request);
 
-// Dispatches on the sniffed format.
+// Dispatches on the sniffed format; a format without a decoder fails as unsupported_format.
 DecodedImage decode_image(formats::ImageFormat format, Bytes bytes, const DecodeRequest& request);
 
 // The smallest M in 1..8 such that a w x h JPEG decoded at M/8 (libjpeg rounds up) is still

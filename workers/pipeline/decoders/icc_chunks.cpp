@@ -19,25 +19,34 @@ std::uint32_t le32(const std::uint8_t* p) {
     return std::uint32_t{p[3]} << 24 | std::uint32_t{p[2]} << 16 | std::uint32_t{p[1]} << 8 | p[0];
 }
 
-// Inflates a zlib stream, giving up (empty result) past kMaxProfile: a bomb stays a bomb.
+// Inflates an ICC profile from a zlib stream. A profile states its own size in its first
+// four bytes: those are inflated first, then the profile's memory is allocated once, at that
+// size and never above kMaxProfile, and inflating stops there. A bomb (256 MB of zeros states
+// size 0) costs nothing; a lying header at most kMaxProfile. Empty result when unusable.
 std::vector<std::uint8_t> inflate_bounded(std::span<const std::uint8_t> in) {
     z_stream z;
     std::memset(&z, 0, sizeof z);
     if (inflateInit(&z) != Z_OK) return {};
-    std::vector<std::uint8_t> out;
+    struct End {
+        z_stream* z;
+        ~End() { inflateEnd(z); }
+    } end{&z};
     z.next_in = const_cast<Bytef*>(in.data());
     z.avail_in = static_cast<uInt>(in.size());
+    std::uint8_t head[4];
+    z.next_out = head;
+    z.avail_out = sizeof head;
     int rc = Z_OK;
-    while (rc == Z_OK && out.size() < kMaxProfile) {
-        std::size_t had = out.size();
-        out.resize(had + 64 * 1024);
-        z.next_out = out.data() + had;
-        z.avail_out = 64 * 1024;
-        rc = inflate(&z, Z_NO_FLUSH);
-        out.resize(out.size() - z.avail_out);
-    }
-    inflateEnd(&z);
-    if (rc != Z_STREAM_END) return {};
+    while (z.avail_out > 0 && rc == Z_OK) rc = inflate(&z, Z_NO_FLUSH);
+    if (z.avail_out > 0) return {};
+    std::uint32_t size = be32(head);
+    if (size < 128 || size > kMaxProfile) return {};  // 128: the ICC header alone
+    std::vector<std::uint8_t> out(size);
+    std::memcpy(out.data(), head, sizeof head);
+    z.next_out = out.data() + sizeof head;
+    z.avail_out = size - static_cast<uInt>(sizeof head);
+    while (z.avail_out > 0 && rc == Z_OK) rc = inflate(&z, Z_NO_FLUSH);
+    if (z.avail_out > 0) return {};  // the stream ended (or broke) before the stated size
     return out;
 }
 

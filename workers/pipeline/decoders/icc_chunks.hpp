@@ -1,6 +1,6 @@
-// Embedded ICC profiles of the formats OpenCV decodes for us but whose profile it drops:
-// PNG's iCCP chunk (zlib-compressed) and WebP's ICCP chunk. Broken chunks yield no profile:
-// the picture is then read as sRGB, which is what a browser would do.
+// Embedded ICC profiles read by a bounded walk of the chunks, independent of the pixel
+// decoder: PNG's iCCP chunk (zlib-compressed, inflated up to a cap) and WebP's ICCP chunk. Broken
+// chunks yield no profile: the picture is then read as sRGB, which is what a browser would do.
 #pragma once
 
 #include <cstdint>

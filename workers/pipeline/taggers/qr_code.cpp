@@ -1,7 +1,9 @@
 // QR codes: the text of every QR code found and decoded in the analysis picture, as a list
 // (empty when there is none).
-#include <opencv2/objdetect.hpp>
-#include <opencv2/wechat_qrcode.hpp>
+#include <zbar.h>
+
+#include <memory>
+#include <opencv2/imgproc.hpp>
 
 #include "workers/pipeline/taggers/tagger.hpp"
 
@@ -9,26 +11,47 @@ namespace fotogal::pipeline::taggers {
 
 namespace {
 
-void run(Job& job, const nlohmann::json&) {
-    // Debian builds OpenCV without quirc, so objdetect's QRCodeDetector finds codes but
-    // cannot decode them; WeChat's detector (contrib) decodes with its own ZXing port. Its CNN
-    // models are optional: without them it uses the classic detector.
+struct ScannerFree {
+    void operator()(zbar::zbar_image_scanner_t* s) const { zbar::zbar_image_scanner_destroy(s); }
+};
+struct ImageFree {
+    void operator()(zbar::zbar_image_t* i) const { zbar::zbar_image_destroy(i); }
+};
+
+// zbar (a small C library) reads the codes: Debian's OpenCV has no QR decoder of its own
+// (built without quirc), and the contrib module that has one pulls a desktop stack.
+nlohmann::json decode_all(const cv::Mat& grey) {
     nlohmann::json codes = nlohmann::json::array();
-    try {
-        // Most photos have no code: objdetect's finder-pattern search says so in a few
-        // milliseconds, the full decoder costs far more and only runs when it found one.
-        std::vector<cv::Point2f> corners;
-        if (!cv::QRCodeDetector().detect(job.analysis, corners)) {
-            job.tags["qr_code"] = std::move(codes);
-            return;
-        }
-        cv::wechat_qrcode::WeChatQRCode detector;
-        for (const std::string& text : detector.detectAndDecode(job.analysis))
-            if (!text.empty()) codes.push_back(text);
-    } catch (const cv::Exception&) {
-        // A detector failure on odd pixels means "no readable code", not a failed image.
+    std::unique_ptr<zbar::zbar_image_scanner_t, ScannerFree> scanner(
+        zbar::zbar_image_scanner_create());
+    std::unique_ptr<zbar::zbar_image_t, ImageFree> image(zbar::zbar_image_create());
+    if (!scanner || !image) return codes;
+    zbar::zbar_image_scanner_set_config(scanner.get(), zbar::ZBAR_NONE, zbar::ZBAR_CFG_ENABLE, 0);
+    zbar::zbar_image_scanner_set_config(scanner.get(), zbar::ZBAR_QRCODE, zbar::ZBAR_CFG_ENABLE, 1);
+    zbar::zbar_image_set_format(image.get(), zbar_fourcc('Y', '8', '0', '0'));
+    zbar::zbar_image_set_size(image.get(), static_cast<unsigned>(grey.cols),
+                              static_cast<unsigned>(grey.rows));
+    // The picture stays ours: no cleanup handler, and it outlives the zbar image.
+    zbar::zbar_image_set_data(image.get(), grey.data, grey.total(), nullptr);
+    if (zbar::zbar_scan_image(scanner.get(), image.get()) <= 0) return codes;
+    for (const zbar::zbar_symbol_t* symbol = zbar::zbar_image_first_symbol(image.get()); symbol;
+         symbol = zbar::zbar_symbol_next(symbol)) {
+        if (zbar::zbar_symbol_get_type(symbol) != zbar::ZBAR_QRCODE) continue;
+        std::string text(zbar::zbar_symbol_get_data(symbol),
+                         zbar::zbar_symbol_get_data_length(symbol));
+        if (!text.empty()) codes.push_back(text);
     }
-    job.tags["qr_code"] = std::move(codes);
+    return codes;
+}
+
+// No objdetect finder-pattern pre-check: on an analysis-sized picture zbar's whole scan costs
+// less than QRCodeDetector::detect alone, so the pre-check would only add time.
+void run(Job& job, const nlohmann::json&) {
+    cv::Mat grey = job.analysis;
+    if (grey.channels() == 3) cv::cvtColor(grey, grey, cv::COLOR_BGR2GRAY);
+    if (grey.channels() == 4) cv::cvtColor(grey, grey, cv::COLOR_BGRA2GRAY);
+    if (!grey.isContinuous()) grey = grey.clone();
+    job.tags["qr_code"] = grey.empty() ? nlohmann::json::array() : decode_all(grey);
 }
 
 }  // namespace

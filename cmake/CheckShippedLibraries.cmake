@@ -1,0 +1,37 @@
+# Fails when a shipped binary links what pulls the desktop stack into the container image:
+# OpenCV's imgcodecs (GDAL, GDCM, PROJ...), highgui and the contrib modules (Qt5, Mesa, LLVM).
+# Direct links are read from the ELF header (readelf -d, NEEDED); the whole set of libraries
+# the loader would map, from ldd.
+# Usage: cmake -DBINARIES="path;path..." -P CheckShippedLibraries.cmake
+set(forbidden_needed "opencv_imgcodecs|opencv_highgui|opencv_wechat_qrcode|opencv_contrib")
+set(forbidden_loaded "${forbidden_needed}|libQt5|libGL\\.|libLLVM|libgdal|libgdcm")
+set(failures "")
+foreach(binary IN LISTS BINARIES)
+  execute_process(COMMAND readelf -d "${binary}" OUTPUT_VARIABLE dynamic RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "readelf could not read ${binary}")
+  endif()
+  string(REGEX MATCHALL "\\(NEEDED\\)[^\n]*" needed "${dynamic}")
+  if(NOT needed)
+    message(FATAL_ERROR "${binary} has no NEEDED entries: not the dynamic binary expected")
+  endif()
+  foreach(entry IN LISTS needed)
+    if(entry MATCHES "${forbidden_needed}")
+      string(APPEND failures "\n  ${binary} links ${entry}")
+    endif()
+  endforeach()
+  execute_process(COMMAND ldd "${binary}" OUTPUT_VARIABLE loaded RESULT_VARIABLE rc)
+  string(REPLACE "\n" ";" lines "${loaded}")
+  foreach(line IN LISTS lines)
+    string(STRIP "${line}" line)
+    string(REGEX REPLACE " .*" "" library "${line}")  # the soname, before "=> path"
+    if(library MATCHES "${forbidden_loaded}")
+      string(APPEND failures "\n  ${binary} loads ${library}")
+    endif()
+  endforeach()
+endforeach()
+if(failures)
+  message(FATAL_ERROR "shipped binaries pull the desktop stack into the image:${failures}")
+endif()
+list(LENGTH BINARIES count)
+message(STATUS "${count} binaries checked: no imgcodecs, highgui or contrib")
