@@ -35,7 +35,7 @@ void run_with_fault(int brokers, const std::function<void(MockCluster&)>& inject
     cluster.produce(kTopic, kEvents);
     RecordingHandler handler;
     handler.delay = 20ms;
-    LoopRun run(cluster, std::ref(handler), 2);
+    LoopRun run(cluster, handler, 2);
     REQUIRE(wait_checking(cluster, handler, kPartitions, 60s,
                           [&] { return handler.distinct_finished() >= 10; }));
     inject(cluster);
@@ -117,11 +117,12 @@ TEST_CASE("faults: Produce errors and dropped connections: every result event is
     std::atomic<int> delivered{0};
     auto publishing = [&](const worker::IncomingMessage& m) {
         auto d = producer.send("results", m.key, "done " + m.value);
-        if (!d.ok) throw worker::TransientFailure(d.error);
+        if (!d.ok) throw Error(ErrorKind::transient, "broker_unavailable", d.error);
         ++delivered;
         handler(m);
     };
-    LoopRun run(cluster, publishing, 2, 10s, "producing");
+    LoopRun run(cluster, publishing, handler.dead_letter_handler(), 2, 10s, LoopRun::kPatient,
+                "producing");
     push(cluster, kProduce,
          {RD_KAFKA_RESP_ERR__TRANSPORT, RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS,
           RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION,
