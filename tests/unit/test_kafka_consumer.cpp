@@ -32,7 +32,8 @@ struct Member {
                                           std::vector<int> ids;
                                           for (const auto& p : parts)
                                               ids.push_back(p.partition), owned.insert(p.partition);
-                                          assigned_calls.push_back(ids);
+                                          // A cooperative round may assign nothing.
+                                          if (!ids.empty()) assigned_calls.push_back(ids);
                                           if (throw_on_assign)
                                               throw std::runtime_error("hook failed (test)");
                                       },
@@ -41,7 +42,7 @@ struct Member {
                                           std::vector<int> ids;
                                           for (const auto& p : parts)
                                               ids.push_back(p.partition), owned.erase(p.partition);
-                                          revoked_calls.push_back(ids);
+                                          if (!ids.empty()) revoked_calls.push_back(ids);
                                       },
                                   .committed = {}});
         consumer->subscribe({kTopicName});
@@ -78,7 +79,8 @@ TEST_CASE("kafka consumer: a second member takes one partition; the first keeps 
     CHECK(first.assigned_calls.size() == 1);
     CHECK(second.revoked_calls.empty());
     CHECK(*first.owned.begin() != *second.owned.begin());
-    CHECK(second.assigned_calls.at(0) == first.revoked_calls[0]);
+    REQUIRE(second.assigned_calls.size() == 1);
+    CHECK(second.assigned_calls[0] == first.revoked_calls[0]);
 }
 
 TEST_CASE("kafka consumer: a throwing rebalance hook is rethrown by poll(), after the assignment") {
