@@ -178,10 +178,15 @@ void ConsumerLoop::apply_flow() {
     if (full) {
         if (!paused_ || flow_dirty_) consumer_.pause(assignment());
         paused_ = true;
-    } else if ((room && paused_) || flow_dirty_) {
-        consumer_.resume(assignment());  // a new assignment is brought to one state too
+    } else if (room && paused_) {
+        consumer_.resume(assignment());
         paused_ = false;
+    } else if (flow_dirty_ && paused_) {
+        consumer_.pause(assignment());  // newly assigned partitions join the paused state
     }
+    // Newly assigned partitions start unpaused; they are never resumed while unpaused, because
+    // librdkafka restarts a resumed partition's fetch from the last message poll() returned,
+    // and what it had already fetched would then be delivered a second time.
     flow_dirty_ = false;
 }
 
