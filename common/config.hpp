@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/errors.hpp"
+
 namespace fotogal {
 
 struct SettingSpec {
@@ -20,9 +22,10 @@ struct SettingSpec {
 };
 
 // A setting was given a value that cannot be used; the message names the setting.
-class ConfigError : public std::runtime_error {
+// Fatal: the process cannot run with it.
+class ConfigError : public Error {
   public:
-    using std::runtime_error::runtime_error;
+    explicit ConfigError(const std::string& message) : Error(ErrorKind::fatal, "config", message) {}
 };
 
 class Config {

@@ -7,10 +7,11 @@
 #include <chrono>
 #include <functional>
 #include <random>
+#include <stop_token>
 #include <string_view>
-#include <thread>
 
 #include "common/log.hpp"
+#include "common/shutdown_signal.hpp"
 #include "common/storage/object_store.hpp"
 
 namespace fotogal {
@@ -37,22 +38,26 @@ class Backoff {
     std::chrono::milliseconds sleep_;
 };
 
-// Runs `op`; on a transient StorageError waits and tries again, up to max_attempts.
-// The last error (or any permanent one) is rethrown to the caller.
+// Runs `op`; on a transient StorageError waits and tries again, up to max_attempts. The
+// last error (or any permanent one) is rethrown to the caller. For a program's one retry
+// layer around a storage call (ingest's upload, the backfill's listing); the stores themselves
+// retry only when their URL asks for it (`retries=`). A stop request ends a wait at once and
+// rethrows the last error.
 template <typename Op>
-auto with_storage_retries(std::string_view what, Op&& op, RetryPolicy policy = {}) {
+auto with_storage_retries(std::string_view what, Op&& op, RetryPolicy policy = {},
+                          std::stop_token stop = {}) {
     Backoff backoff(policy);
     for (int attempt = 1;; ++attempt) {
         try {
             return op();
         } catch (const storage::StorageError& e) {
-            if (!e.transient() || attempt >= policy.max_attempts) throw;
+            if (!e.transient() || attempt >= policy.max_attempts || stop.stop_requested()) throw;
             auto wait = backoff.next();
             log::warn("transient storage error, retrying", {{"operation", what},
                                                             {"error", e.what()},
                                                             {"attempt", attempt},
                                                             {"retry_in_ms", wait.count()}});
-            std::this_thread::sleep_for(wait);
+            if (wait_for_stop(stop, wait)) throw;
         }
     }
 }

@@ -4,6 +4,7 @@
 
 #include "common/http/http_server.hpp"
 #include "common/image_id.hpp"
+#include "common/storage/object_store.hpp"
 
 namespace fotogal::ingest {
 
@@ -52,7 +53,20 @@ void get_image(const httplib::Request& req, httplib::Response& res, UploadServic
         http::send_error(res, 400, "bad_id", "image ids are lowercase UUIDs");
         return;
     }
-    if (auto status = service.status_json(id)) {
+    std::optional<std::string> status;
+    try {
+        status = service.status_json(id);
+    } catch (const storage::StorageError& e) {
+        if (e.transient()) {
+            res.set_header("Retry-After", "5");
+            http::send_error(res, 503, "unavailable", "the object store did not answer; try again");
+        } else {
+            http::send_error(res, 500, "storage_refused",
+                             "the object store refused the lookup; the service is misconfigured");
+        }
+        return;
+    }
+    if (status) {
         res.set_content(*status, "application/json");
         return;
     }

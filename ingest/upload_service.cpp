@@ -68,8 +68,16 @@ UploadOutcome UploadService::accept(std::span<const std::uint8_t> body,
             "put original", [&] { store_.put(facts.object_key, body, facts.content_type); },
             RetryPolicy{3, std::chrono::milliseconds(100), std::chrono::milliseconds(1000)});
     } catch (const storage::StorageError& e) {
-        log::error("storing the original failed",
-                   {{"image_id", facts.image_id}, {"error", e.what()}});
+        log::error(
+            "storing the original failed",
+            {{"image_id", facts.image_id}, {"kind", kind_name(e.kind())}, {"error", e.what()}});
+        if (e.kind() != ErrorKind::transient) {
+            // The store refuses for good (access denied, a bucket that does not exist): the
+            // client cannot fix that by retrying; the operator must fix the configuration.
+            count("error");
+            return ApiError{500, "storage_refused",
+                            "the object store refused the upload; the service is misconfigured"};
+        }
         count("unavailable");
         return Unavailable{"the object store did not take the upload; try again"};
     }
@@ -81,7 +89,10 @@ UploadOutcome UploadService::accept(std::span<const std::uint8_t> body,
         // Nothing refers to the stored original; remove it rather than leave an orphan.
         try {
             store_.remove(facts.object_key);
-        } catch (const storage::StorageError&) {
+        } catch (const storage::StorageError& e) {
+            // Either kind: an orphaned original costs only space, and the client is told to retry.
+            log::warn("could not remove the unannounced original",
+                      {{"image_id", facts.image_id}, {"error", e.what()}});
         }
         count("unavailable");
         return Unavailable{"the event stream did not acknowledge the upload; try again"};

@@ -50,7 +50,8 @@ Counts backfill_bucket(storage::ObjectStore& store, ReprocessSink& sink, RateLim
         storage::ListPage page;
         try {
             page = with_storage_retries(
-                "list originals", [&] { return store.list(s.prefix, start_after, s.page_size); });
+                "list originals", [&] { return store.list(s.prefix, start_after, s.page_size); },
+                RetryPolicy{}, stop);
         } catch (const storage::StorageError& e) {
             log::error("listing the bucket failed; stopping",
                        {{"error", e.what()}, {"after", start_after}});

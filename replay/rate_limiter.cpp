@@ -46,12 +46,14 @@ bool RateLimiter::acquire(std::stop_token stop) {
         double elapsed = std::chrono::duration<double>(now - last_).count();
         tokens_ = std::min(capacity_, tokens_ + elapsed * rate_);
         last_ = now;
-        if (tokens_ >= 1) {
-            tokens_ -= 1;
+        // The tolerance absorbs floating-point rounding, so one wait of the computed length
+        // always earns the token (rounded up to the clock's tick, never down).
+        if (tokens_ >= 1 - 1e-9) {
+            tokens_ = std::max(0.0, tokens_ - 1);
             return true;
         }
         auto wait = std::chrono::duration<double>((1 - tokens_) / rate_);
-        if (!sleep_(now + std::chrono::duration_cast<Clock::duration>(wait), stop)) return false;
+        if (!sleep_(now + std::chrono::ceil<Clock::duration>(wait), stop)) return false;
     }
 }
 

@@ -96,32 +96,27 @@ class Run {
     }
 
   private:
-    void handle(const rd_kafka_message_t& msg) {
+    void handle(const kafka::Message& msg) {
         std::int32_t p = msg.partition;
         auto end = end_.find(p);
-        if (msg.err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        if (msg.status == kafka::Message::Status::partition_eof) {
             // The end mark was taken at start; reaching the log's end covers gaps (aborted
             // transactions, deleted records) between the last record and that mark.
             if (end != end_.end() && msg.offset >= end->second) finish_partition(p);
             return;
         }
-        if (msg.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        if (msg.status == kafka::Message::Status::error) {
             ++read_errors_;
             log::error("reading the uploads topic failed",
-                       {{"partition", p}, {"error", rd_kafka_message_errstr(&msg)}});
-            if (msg.err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
-                msg.err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION)
+                       {{"partition", p}, {"error", msg.error}});
+            if (msg.source_gone)
                 end_.clear();  // nothing more can be read; the summary reports the error
             return;
         }
         if (end == end_.end() || msg.offset >= end->second) return;  // past the end mark
         ++counts_.scanned;
         ++done_;
-        rd_kafka_timestamp_type_t type;
-        std::int64_t ts = rd_kafka_message_timestamp(&msg, &type);
-        StreamRecord record{s_.uploads_topic, p, msg.offset,
-                            ts >= 0 ? std::optional<std::int64_t>(ts) : std::nullopt,
-                            std::string_view(static_cast<const char*>(msg.payload), msg.len)};
+        StreamRecord record{s_.uploads_topic, p, msg.offset, msg.timestamp_ms, msg.value};
         auto decision = decide(record, decision_, seen_);
         if (auto* skip = std::get_if<Skip>(&decision)) {
             ++counts_.skipped;

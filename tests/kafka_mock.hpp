@@ -9,6 +9,8 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/kafka/kafka_settings.hpp"
 
@@ -63,6 +65,16 @@ class MockCluster {
 
     // `count` messages, keys "k<i>", values "v<i>", spread over the partitions by key.
     void produce(const std::string& topic, int count, int first = 0) {
+        std::vector<std::pair<std::string, std::string>> records;
+        for (int i = first; i < first + count; ++i)
+            records.emplace_back("k" + std::to_string(i), "v" + std::to_string(i));
+        produce_records(topic, records);
+    }
+
+    // These key/value records in order, to `partition` (RD_KAFKA_PARTITION_UA: by key).
+    void produce_records(const std::string& topic,
+                         const std::vector<std::pair<std::string, std::string>>& records,
+                         std::int32_t partition = RD_KAFKA_PARTITION_UA) {
         kafka::ConfPtr conf(rd_kafka_conf_new());
         kafka::set_property(conf.get(), "bootstrap.servers", bootstrap_);
         kafka::set_property(conf.get(), "log_level", "3");
@@ -70,13 +82,13 @@ class MockCluster {
         kafka::HandlePtr p(rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), err, sizeof err));
         if (!p) throw std::runtime_error(err);
         conf.release();
-        for (int i = first; i < first + count; ++i) {
-            std::string key = "k" + std::to_string(i), value = "v" + std::to_string(i);
-            while (rd_kafka_producev(p.get(), RD_KAFKA_V_TOPIC(topic.c_str()),
-                                     RD_KAFKA_V_KEY(key.data(), key.size()),
-                                     RD_KAFKA_V_VALUE(value.data(), value.size()),
-                                     RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                                     RD_KAFKA_V_END) == RD_KAFKA_RESP_ERR__QUEUE_FULL)
+        for (const auto& [key, value] : records) {
+            while (rd_kafka_producev(
+                       p.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
+                       RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
+                       RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+                       RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                       RD_KAFKA_V_END) == RD_KAFKA_RESP_ERR__QUEUE_FULL)
                 rd_kafka_poll(p.get(), 10);
         }
         if (rd_kafka_flush(p.get(), 30000) != RD_KAFKA_RESP_ERR_NO_ERROR)

@@ -21,17 +21,27 @@ constexpr const char* kGroup = "workers";
 
 class LoopRun {
   public:
-    LoopRun(const MockCluster& cluster, worker::MessageHandler handler, int concurrency,
+    // The default budget is large enough that no test event runs out of it unless it says so.
+    static constexpr worker::RetryBudget kPatient{1000, std::chrono::milliseconds(20),
+                                                  std::chrono::milliseconds(200)};
+
+    LoopRun(const MockCluster& cluster, RecordingHandler& handler, int concurrency,
             std::chrono::milliseconds grace = std::chrono::seconds(10),
-            const std::string& group = kGroup)
+            worker::RetryBudget budget = kPatient, const std::string& group = kGroup)
+        : LoopRun(cluster, std::ref(handler), handler.dead_letter_handler(), concurrency, grace,
+                  budget, group) {}
+    LoopRun(const MockCluster& cluster, worker::MessageHandler handler,
+            worker::DeadLetterHandler dead_letter, int concurrency,
+            std::chrono::milliseconds grace = std::chrono::seconds(10),
+            worker::RetryBudget budget = kPatient, const std::string& group = kGroup)
         : loop_(cluster.settings(),
                 {.topic = kTopic,
                  .group = group,
                  .concurrency = concurrency,
                  .grace = grace,
                  .commit_interval = std::chrono::milliseconds(100),
-                 .retry = {0, std::chrono::milliseconds(20), std::chrono::milliseconds(200)}},
-                std::move(handler)),
+                 .retry = budget},
+                std::move(handler), std::move(dead_letter)),
           thread_([this] { abandoned_ = loop_.run(stop_.get_token()); }) {}
     ~LoopRun() { stop(); }
 

@@ -1,6 +1,7 @@
 // A stand-in for the image handler in consumer-loop tests: records every event it finishes,
-// can be slow, fail transiently a given number of times, or hold an event until released;
-// and the checks that go with it (nothing lost, nothing committed past unfinished work).
+// can be slow, fail transiently a given number of times, fail as poison, or hold an event
+// until released; records the dead letters the retry layer writes; and the checks that go with
+// it (nothing lost, nothing committed past work that is neither finished nor dead-lettered).
 #pragma once
 
 #include <doctest/doctest.h>
@@ -13,8 +14,10 @@
 #include <set>
 #include <thread>
 #include <utility>
+#include <vector>
 
-#include "workers/image_event_handler.hpp"
+#include "common/errors.hpp"
+#include "workers/event_retries.hpp"
 
 namespace fotogal::test {
 
@@ -44,6 +47,33 @@ class RecordingHandler {
         cv_.notify_all();
     }
 
+    // Every attempt at that event throws a poison Error.
+    void poison(int partition, std::int64_t offset) {
+        std::lock_guard lock(mutex_);
+        poison_.insert({partition, offset});
+    }
+    // The next `times` dead letters fail to be written (the DLQ broker refusing).
+    void fail_dead_letters(int times) {
+        std::lock_guard lock(mutex_);
+        dead_letter_failures_ = times;
+    }
+
+    // The DeadLetterHandler side.
+    void dead_letter(const worker::IncomingMessage& m, const Error& last,
+                     const worker::AttemptHistory& history) {
+        std::lock_guard lock(mutex_);
+        ++dead_letter_attempts_;
+        if (dead_letter_failures_ > 0) {
+            --dead_letter_failures_;
+            throw Error(ErrorKind::transient, "broker_unavailable", "dead-letter topic refused");
+        }
+        dead_letters_[{m.partition, m.offset}].push_back({last.code(), history.size()});
+    }
+    worker::DeadLetterHandler dead_letter_handler() {
+        return [this](const worker::IncomingMessage& m, const Error& last,
+                      const worker::AttemptHistory& history) { dead_letter(m, last, history); };
+    }
+
     void operator()(const worker::IncomingMessage& m) {
         Key key{m.partition, m.offset};
         {
@@ -51,17 +81,21 @@ class RecordingHandler {
             ++running_;
             max_running_ = std::max(max_running_, running_);
             attempts_[key]++;
+            if (poison_.contains(key)) {
+                --running_;
+                throw Error(ErrorKind::poison, "test_poison", "poison injected by the test");
+            }
             if (held_ == key && !released_) {
                 if (fail_while_held_) {
                     --running_;
-                    throw worker::TransientFailure("held by the test");
+                    throw Error(ErrorKind::transient, "test_held", "held by the test");
                 }
                 cv_.wait(lock, [this] { return released_; });
             }
             if (auto it = failures_.find(key); it != failures_.end() && it->second > 0) {
                 --it->second;
                 --running_;
-                throw worker::TransientFailure("injected transient failure");
+                throw Error(ErrorKind::transient, "test_transient", "injected transient failure");
             }
         }
         if (delay.count() > 0) std::this_thread::sleep_for(delay);  // simulated work
@@ -89,6 +123,31 @@ class RecordingHandler {
         auto it = attempts_.find({partition, offset});
         return it == attempts_.end() ? 0 : it->second;
     }
+    struct DeadLetterSeen {
+        std::string code;
+        std::size_t attempts;  // length of the attempt history it carried
+    };
+    std::vector<DeadLetterSeen> dead_letters(int partition, std::int64_t offset) const {
+        std::lock_guard lock(mutex_);
+        auto it = dead_letters_.find({partition, offset});
+        return it == dead_letters_.end() ? std::vector<DeadLetterSeen>{} : it->second;
+    }
+    std::size_t dead_lettered_events() const {
+        std::lock_guard lock(mutex_);
+        return dead_letters_.size();
+    }
+    int dead_letter_attempts() const {
+        std::lock_guard lock(mutex_);
+        return dead_letter_attempts_;
+    }
+    // Finished or dead-lettered: nothing more will happen to these events.
+    std::size_t distinct_settled() const {
+        std::lock_guard lock(mutex_);
+        std::set<Key> all;
+        for (const auto& [k, _] : finished_) all.insert(k);
+        for (const auto& [k, _] : dead_letters_) all.insert(k);
+        return all.size();
+    }
     int max_running() const {
         std::lock_guard lock(mutex_);
         return max_running_;
@@ -100,7 +159,8 @@ class RecordingHandler {
         std::lock_guard lock(mutex_);
         for (const auto& [partition, offset] : committed)
             for (std::int64_t o = 0; o < offset; ++o)
-                if (!finished_.contains({partition, o})) {
+                if (!finished_.contains({partition, o}) &&
+                    !dead_letters_.contains({partition, o})) {
                     FAIL_CHECK("partition " << partition << " committed " << offset
                                             << " past unfinished offset " << o);
                     return;
@@ -111,6 +171,9 @@ class RecordingHandler {
     mutable std::mutex mutex_;
     std::condition_variable cv_;
     std::map<Key, int> finished_, attempts_, failures_;
+    std::set<Key> poison_;
+    std::map<Key, std::vector<DeadLetterSeen>> dead_letters_;
+    int dead_letter_failures_ = 0, dead_letter_attempts_ = 0;
     std::optional<Key> held_;
     bool fail_while_held_ = false;
     bool released_ = true;

@@ -2,6 +2,7 @@
 // the code that decides what to publish.
 #pragma once
 
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@ class RecordingPublisher final : public kafka::EventPublisher {
   public:
     kafka::Delivery send(const std::string& topic, std::string_view key,
                          std::string_view value) override {
+        std::lock_guard lock(mutex_);  // the consumer loop sends from its pool threads
         if (fail_next > 0) {
             --fail_next;
             return {false, "broker unavailable (test)", -1, -1};
@@ -29,6 +31,7 @@ class RecordingPublisher final : public kafka::EventPublisher {
     }
 
     std::vector<Published> on(const std::string& topic) const {
+        std::lock_guard lock(mutex_);
         std::vector<Published> out;
         for (const auto& p : sent)
             if (p.topic == topic) out.push_back(p);
@@ -37,6 +40,9 @@ class RecordingPublisher final : public kafka::EventPublisher {
 
     std::vector<Published> sent;
     int fail_next = 0;
+
+  private:
+    mutable std::mutex mutex_;
 };
 
 }  // namespace fotogal::test

@@ -25,19 +25,18 @@ milliseconds until(Clock::time_point deadline) {
                     std::chrono::duration_cast<milliseconds>(deadline - Clock::now()));
 }
 
-IncomingMessage to_incoming(const rd_kafka_message_t& msg) {
-    return {
-        rd_kafka_topic_name(msg.rkt), msg.partition, msg.offset,
-        msg.key ? std::string(static_cast<const char*>(msg.key), msg.key_len) : std::string(),
-        msg.payload ? std::string(static_cast<const char*>(msg.payload), msg.len) : std::string()};
+IncomingMessage to_incoming(kafka::Message&& msg) {
+    return {std::move(msg.topic), msg.partition, msg.offset, std::move(msg.key),
+            std::move(msg.value)};
 }
 
 }  // namespace
 
 ConsumerLoop::ConsumerLoop(const kafka::KafkaSettings& kafka, LoopSettings settings,
-                           MessageHandler handler)
+                           MessageHandler handler, DeadLetterHandler dead_letter)
     : settings_(std::move(settings)),
       handler_(std::move(handler)),
+      dead_letter_(std::move(dead_letter)),
       consumer_(kafka, settings_.group,
                 {.assigned = [this](const auto& parts) { on_assigned(parts); },
                  .revoking = [this](const auto& parts) { on_revoking(parts); },
@@ -52,6 +51,22 @@ ConsumerLoop::ConsumerLoop(const kafka::KafkaSettings& kafka, LoopSettings setti
     settings_.concurrency = std::max(1, settings_.concurrency);
     if (settings_.max_waiting == 0)
         settings_.max_waiting = std::max<std::size_t>(8, 2 * std::size_t(settings_.concurrency));
+}
+
+ConsumerLoop::~ConsumerLoop() {
+    try {
+        consumer_.close();  // no-op after run(); otherwise revokes (commits) with all alive
+    } catch (const std::exception& e) {
+        log::error("closing the consumer failed", {{"error", e.what()}});
+    }
+}
+
+bool ConsumerLoop::stuck(milliseconds threshold) const {
+    std::lock_guard lock(started_mutex_);
+    auto now = Clock::now();
+    for (const auto& [_, since] : started_)
+        if (now - since > threshold) return true;
+    return false;
 }
 
 std::vector<kafka::PartitionOffset> ConsumerLoop::assignment() const {
@@ -106,10 +121,16 @@ void ConsumerLoop::start(IncomingMessage m, Assigned& partition) {
     std::size_t busy = pool_.busy() + 1;
     if (busy > max_in_flight_.load()) max_in_flight_.store(busy);
     in_flight_gauge().add(1);
-    pool_.submit([this, m = std::move(m), tp, generation = partition.generation,
+    std::uint64_t id = next_job_++;
+    {
+        std::lock_guard lock(started_mutex_);
+        started_[id] = Clock::now();
+    }
+    pool_.submit([this, m = std::move(m), tp, id, generation = partition.generation,
                   abandon = partition.abandon.get_token()] {
-        auto result = handle_with_retries(handler_, m, abandon, settings_.retry);
-        return JobDone{tp, m.offset, generation, result == Attempts::finished};
+        auto r = handle_with_retries(handler_, dead_letter_, m, abandon, settings_.retry);
+        bool done = r.result == Attempts::finished || r.result == Attempts::dead_lettered;
+        return JobDone{tp, m.offset, generation, id, done, std::move(r.fatal)};
     });
 }
 
@@ -135,6 +156,11 @@ void ConsumerLoop::start_waiting() {
 void ConsumerLoop::collect(milliseconds wait) {
     for (const JobDone& done : pool_.take_done(wait)) {
         in_flight_gauge().add(-1);
+        {
+            std::lock_guard lock(started_mutex_);
+            started_.erase(done.id);
+        }
+        if (done.fatal && !fatal_) fatal_ = done.fatal;
         auto it = assigned_.find(done.tp);
         // A result from an earlier assignment of the partition must not touch the current
         // bookkeeping: its offset may be running again, here or elsewhere.
@@ -152,10 +178,15 @@ void ConsumerLoop::apply_flow() {
     if (full) {
         if (!paused_ || flow_dirty_) consumer_.pause(assignment());
         paused_ = true;
-    } else if ((room && paused_) || flow_dirty_) {
-        consumer_.resume(assignment());  // a new assignment is brought to one state too
+    } else if (room && paused_) {
+        consumer_.resume(assignment());
         paused_ = false;
+    } else if (flow_dirty_ && paused_) {
+        consumer_.pause(assignment());  // newly assigned partitions join the paused state
     }
+    // Newly assigned partitions start unpaused; they are never resumed while unpaused, because
+    // librdkafka restarts a resumed partition's fetch from the last message poll() returned,
+    // and what it had already fetched would then be delivered a second time.
     flow_dirty_ = false;
 }
 
@@ -183,13 +214,13 @@ std::size_t ConsumerLoop::run(std::stop_token stop) {
                                    {"group", settings_.group},
                                    {"concurrency", settings_.concurrency}});
     auto last_commit = Clock::now();
-    while (!stop.stop_requested()) {
+    while (!stop.stop_requested() && !fatal_) {
         apply_flow();
-        kafka::MessagePtr msg = consumer_.poll(milliseconds(200));
-        if (msg && msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-            if (!stop.stop_requested()) dispatch(to_incoming(*msg));
-        } else if (msg && msg->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-            log::warn("kafka consumer error", {{"error", rd_kafka_message_errstr(msg.get())}});
+        auto msg = consumer_.poll(milliseconds(200));
+        if (msg && msg->status == kafka::Message::Status::ok) {
+            if (!stop.stop_requested()) dispatch(to_incoming(std::move(*msg)));
+        } else if (msg && msg->status == kafka::Message::Status::error) {
+            log::warn("kafka consumer error", {{"error", msg->error}});
         }
         collect(milliseconds(0));
         start_waiting();
@@ -199,10 +230,13 @@ std::size_t ConsumerLoop::run(std::stop_token stop) {
         }
     }
 
-    // Stop fetching; what waits for a slot was never started and is left to the next owner.
+    // Stop fetching; what waits for a slot was never started and is left to the next owner,
+    // and so are events waiting to retry (abandon ends their wait at once). Running attempts
+    // get the grace period.
     stopping_ = true;
     stop_deadline_ = Clock::now() + settings_.grace;
     waiting_.clear();
+    for (auto& [_, partition] : assigned_) partition.abandon.request_stop();
     apply_flow();
     log::info("stopping: finishing in-flight events",
               {{"events", pool_.busy()}, {"grace_ms", settings_.grace.count()}});
@@ -212,12 +246,8 @@ std::size_t ConsumerLoop::run(std::stop_token stop) {
     }
     std::size_t abandoned = pool_.busy();
     if (abandoned > 0) {
-        // Retrying events return at once; attempts still running are left behind unfinished,
-        // so their offsets stay uncommitted and the group's next owner handles them.
-        for (auto& [_, partition] : assigned_) partition.abandon.request_stop();
-        auto settle = Clock::now() + milliseconds(500);
-        while (pool_.busy() > 0 && Clock::now() < settle) collect(milliseconds(50));
-        abandoned = pool_.busy();
+        // Attempts still running are left behind unfinished, so their offsets stay
+        // uncommitted and the group's next owner handles them.
         log::error("shutdown grace period over; abandoning in-flight events",
                    {{"events", abandoned}, {"grace_ms", settings_.grace.count()}});
     }
@@ -225,6 +255,7 @@ std::size_t ConsumerLoop::run(std::stop_token stop) {
     consuming_.store(false);
     consumer_.close();  // revokes (commits again) and leaves the group
     log::info("worker stopped, offsets committed, group left", {{"abandoned", abandoned}});
+    if (fatal_) throw *fatal_;
     return abandoned;
 }
 

@@ -3,9 +3,11 @@
 // pauses its partitions instead of buffering further, resuming them as work finishes. Offsets are
 // committed per partition only up to the lowest unfinished event (OffsetTracker). On revoke,
 // in-flight work of the revoked partitions is finished (or, past the grace period, abandoned)
-// before their offsets are committed. On stop: fetching stops, in-flight work gets the grace
-// period, finished work is committed and the consumer leaves the group, so the others rebalance at
-// once.
+// before their offsets are committed. On stop: fetching stops, events waiting to retry are
+// abandoned at once, running ones get the grace period, finished work is committed and the
+// consumer leaves the group, so the others rebalance at once. Each event is tried within the
+// retry budget (event_retries.hpp) and then dead-lettered, so no event holds its partition
+// forever; one in flight beyond the stuck threshold makes stuck() true (for /readyz).
 #pragma once
 
 #include <atomic>
@@ -13,6 +15,8 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -34,18 +38,29 @@ struct LoopSettings {
     // half of it, so a pause/resume cycle (which costs a fetch round trip) covers many events.
     // 0: max(8, 2 * concurrency). Events are a few KiB, so this bound is small.
     std::size_t max_waiting = 0;
-    RetryPolicy retry{0, std::chrono::milliseconds(200), std::chrono::milliseconds(30000)};
+    RetryBudget retry;
 };
 
 class ConsumerLoop {
   public:
-    // `handler` runs on pool threads, up to `concurrency` at once: it must be thread-safe.
-    ConsumerLoop(const kafka::KafkaSettings& kafka, LoopSettings settings, MessageHandler handler);
+    // `handler` and `dead_letter` run on pool threads, up to `concurrency` at once: they must
+    // be thread-safe.
+    ConsumerLoop(const kafka::KafkaSettings& kafka, LoopSettings settings, MessageHandler handler,
+                 DeadLetterHandler dead_letter);
+    // Leaves the group first (its revoke hook needs the pool and the bookkeeping), also when
+    // run() ended by an exception.
+    ~ConsumerLoop();
+    ConsumerLoop(const ConsumerLoop&) = delete;
+    ConsumerLoop& operator=(const ConsumerLoop&) = delete;
     // Runs until `stop` is requested, then shuts down as described above. Returns how many
     // events were abandoned unfinished (still running when the grace period ended); their
     // threads are still busy, so a caller with abandoned work should exit the process rather
-    // than destroy the loop.
+    // than destroy the loop. Throws the Error when an event met a fatal one (after the same
+    // orderly shutdown).
     std::size_t run(std::stop_token stop);
+    // True while an event has been in flight (running or waiting to retry) longer than
+    // `threshold`: the budget should have ended it, so something hangs.
+    bool stuck(std::chrono::milliseconds threshold) const;
     // Subscribed and polling. A member with no partition (more workers than partitions) is
     // still ready: it takes over when another leaves.
     bool consuming() const { return consuming_.load(); }
@@ -75,6 +90,7 @@ class ConsumerLoop {
 
     LoopSettings settings_;
     MessageHandler handler_;
+    DeadLetterHandler dead_letter_;
     OffsetTracker tracker_;
     std::map<TopicPartition, Assigned> assigned_;
     std::deque<Waiting> waiting_;  // polled, not started yet; at most about max_waiting
@@ -85,8 +101,15 @@ class ConsumerLoop {
     std::chrono::steady_clock::time_point stop_deadline_;
     std::atomic<bool> consuming_{false};
     std::atomic<std::size_t> max_in_flight_{0};
-    kafka::Consumer consumer_;  // after the members its callbacks use
-    JobPool pool_;              // last, so it is destroyed first: its threads wake consumer_
+    std::optional<Error> fatal_;
+    std::uint64_t next_job_ = 1;
+    mutable std::mutex started_mutex_;  // started_ is read by the HTTP thread
+    std::map<std::uint64_t, std::chrono::steady_clock::time_point> started_;
+    // The consumer's callbacks use the members above, so it comes after them; the pool comes
+    // last, so it is destroyed first (its threads wake consumer_ until they end). The
+    // destructor closes consumer_ before either goes.
+    kafka::Consumer consumer_;
+    JobPool pool_;
 };
 
 }  // namespace fotogal::worker

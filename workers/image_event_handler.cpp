@@ -9,7 +9,6 @@
 #include "common/log.hpp"
 #include "common/metrics.hpp"
 #include "common/object_keys.hpp"
-#include "common/retry.hpp"
 #include "workers/pipeline/manifest.hpp"
 #include "workers/pipeline/pipeline.hpp"
 #include "workers/pipeline/processing_error.hpp"
@@ -42,55 +41,76 @@ void produce(const HandlerContext& ctx, const std::string& topic, const std::str
              const json& value) {
     std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
     kafka::Delivery d = ctx.producer.send(topic, key, text);
-    if (!d.ok) throw TransientFailure("producing to " + topic + " failed: " + d.error);
+    if (!d.ok)
+        throw Error(ErrorKind::transient, "broker_unavailable",
+                    "producing to " + topic + " failed: " + d.error);
 }
 
-template <typename Op>
-auto storage_op(const char* what, Op&& op) {
-    try {
-        return with_storage_retries(what, std::forward<Op>(op));
-    } catch (const storage::StorageError& e) {
-        if (e.transient()) throw TransientFailure(e.what());
-        throw;
-    }
+// How an operator has the image processed again once the cause is fixed: a backfill of
+// exactly its original, forced past any manifest (the prefix is the original's whole key).
+json replay_hint(const std::string& object_key) {
+    if (object_key.empty()) return nullptr;
+    return "fotogal-replay --backfill --prefix '" + object_key + "' --force";
 }
 
-void dead_letter(const HandlerContext& ctx, const IncomingMessage& m, const std::string& code,
-                 const std::string& message, const std::string& image_id) {
+struct DeadLetter {
+    std::string code;
+    std::string message;
+    std::string kind;
+    std::string image_id;
+    std::string object_key;
+    const AttemptHistory* history = nullptr;
+};
+
+void dead_letter(const HandlerContext& ctx, const IncomingMessage& m, const DeadLetter& d) {
     json record = {
-        {"reason", {{"code", code}, {"message", message}}},
-        {"image_id", image_id},
+        {"reason", {{"code", d.code}, {"message", d.message}, {"kind", d.kind}}},
+        {"image_id", d.image_id},
         {"source",
          {{"topic", m.topic}, {"partition", m.partition}, {"offset", m.offset}, {"key", m.key}}},
         {"value", m.value.substr(0, kMaxDeadLetterValue)},
         {"value_truncated", m.value.size() > kMaxDeadLetterValue},
+        {"replay", replay_hint(d.object_key)},
         {"worker_version", FOTOGAL_VERSION},
         {"time", rfc3339_now()}};
+    if (d.history) {
+        json attempts = json::array();
+        for (const auto& a : *d.history)
+            attempts.push_back({{"attempt", a.attempt},
+                                {"time", a.time},
+                                {"kind", a.kind},
+                                {"code", a.code},
+                                {"error", a.error}});
+        record["attempts"] = std::move(attempts);
+    }
     produce(ctx, ctx.topics.dlq, m.key, record);
     metrics::counter("fotogal_dead_letters_total", "records sent to the dead-letter topic",
-                     {{"code", code}})
+                     {{"code", d.code}})
         .inc();
 }
 
+// The result event's data, read with checked lookups: the manifest may have come back from
+// the bucket, where anything can have been written.
 json result_data(const json& manifest) {
     json outputs = json::array();
-    for (const auto& o : manifest.value("outputs", json::array()))
-        outputs.push_back({{"name", o["name"]},
-                           {"key", o["key"]},
-                           {"width", o["width"]},
-                           {"height", o["height"]}});
-    json data = {{"image_id", manifest["image_id"]},
-                 {"status", manifest["status"]},
-                 {"manifest_key", keys::manifest(manifest["image_id"].get<std::string>())},
-                 {"recipe_fingerprint", manifest["recipe_fingerprint"]},
+    for (const auto& o : manifest.at("outputs"))
+        outputs.push_back({{"name", o.at("name")},
+                           {"key", o.at("key")},
+                           {"width", o.at("width")},
+                           {"height", o.at("height")}});
+    const auto& image_id = manifest.at("image_id").get_ref<const std::string&>();
+    json data = {{"image_id", image_id},
+                 {"status", manifest.at("status")},
+                 {"manifest_key", keys::manifest(image_id)},
+                 {"recipe_fingerprint", manifest.at("recipe_fingerprint")},
                  {"outputs", outputs}};
-    if (manifest.contains("reason")) data["reason"] = manifest["reason"];
+    if (auto reason = manifest.find("reason"); reason != manifest.end()) data["reason"] = *reason;
     return data;
 }
 
 void publish_result(const HandlerContext& ctx, const json& manifest) {
-    bool ok = manifest["status"] == "processed";
-    std::string id = manifest["image_id"];
+    bool ok = manifest.at("status") == "processed";
+    const auto& id = manifest.at("image_id").get_ref<const std::string&>();
     produce(ctx, ctx.topics.results, id,
             events::envelope(ok ? events::kProcessed : events::kFailed, ctx.source, id,
                              result_data(manifest)));
@@ -98,11 +118,9 @@ void publish_result(const HandlerContext& ctx, const json& manifest) {
 
 void write_manifest(const HandlerContext& ctx, const std::string& image_id, const json& manifest) {
     std::string text = manifest.dump(2);
-    storage_op("put manifest", [&] {
-        ctx.store.put(keys::manifest(image_id),
-                      std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()),
-                      "application/json");
-    });
+    ctx.store.put(keys::manifest(image_id),
+                  std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()),
+                  "application/json");
 }
 
 Outcome fail(const HandlerContext& ctx, const IncomingMessage& m, const pipeline::Job* job,
@@ -111,7 +129,7 @@ Outcome fail(const HandlerContext& ctx, const IncomingMessage& m, const pipeline
     log::warn("image failed", {{"image_id", source.image_id}, {"code", code}, {"reason", message}});
     // Dead letter first, manifest last: a crash in between redoes the work rather than
     // leaving an image with a manifest but no dead-letter record.
-    dead_letter(ctx, m, code, message, source.image_id);
+    dead_letter(ctx, m, {code, message, "permanent", source.image_id, source.key});
     json manifest = pipeline::failed_manifest(job, source, ctx.recipe, code, message);
     write_manifest(ctx, source.image_id, manifest);
     publish_result(ctx, manifest);
@@ -130,16 +148,25 @@ void count_if_decoded(const pipeline::Job& job) {
     if (job.timings_ms.contains("decode")) decoded_counter().inc();
 }
 
-// A manifest made with the current recipe means the work is done (replays skip it).
+// A manifest made with the current recipe means the work is done (replays skip it). One
+// that is not a manifest at all (not JSON, fields missing or of the wrong type) was not
+// written by a worker: poison, rather than a guess either way.
 std::optional<json> current_manifest(const HandlerContext& ctx, const std::string& image_id) {
-    auto bytes =
-        storage_op("get manifest", [&] { return ctx.store.get(keys::manifest(image_id)); });
+    std::string key = keys::manifest(image_id);
+    auto bytes = ctx.store.get(key);
     if (!bytes) return std::nullopt;
-    json manifest = json::parse(bytes->begin(), bytes->end(), nullptr, false);
-    if (manifest.is_discarded() ||
-        manifest.value("recipe_fingerprint", "") != ctx.recipe.fingerprint)
-        return std::nullopt;
-    return manifest;
+    try {
+        json manifest = json::parse(bytes->begin(), bytes->end());
+        const auto& fingerprint = manifest.at("recipe_fingerprint").get_ref<const std::string&>();
+        if (fingerprint != ctx.recipe.fingerprint) return std::nullopt;
+        if (manifest.at("image_id") != image_id) throw std::invalid_argument("another image's id");
+        result_data(manifest);  // everything a skip republishes must be readable
+        return manifest;
+    } catch (const std::exception& e) {
+        throw Error(ErrorKind::poison, "corrupt_manifest",
+                    key + " in the bucket is not a valid manifest (" + e.what() +
+                        "); delete it, or replay the image with --force to rewrite it");
+    }
 }
 
 Outcome process(const HandlerContext& ctx, const IncomingMessage& m,
@@ -154,7 +181,7 @@ Outcome process(const HandlerContext& ctx, const IncomingMessage& m,
         }
     }
     pipeline::SourceInfo source{request.image_id, request.object_key, 0, ""};
-    auto original = storage_op("get original", [&] { return ctx.store.get(request.object_key); });
+    auto original = ctx.store.get(request.object_key);
     if (!original)
         return fail(ctx, m, nullptr, source, "original_missing",
                     "the original " + request.object_key + " is not in the bucket");
@@ -170,28 +197,38 @@ Outcome process(const HandlerContext& ctx, const IncomingMessage& m,
         return fail(ctx, m, &job, source, e.code(), e.what());
     } catch (const std::exception& e) {
         count_if_decoded(job);
-        // Anything else thrown by a decoder is a property of this file, not of the system.
+        // Anything else thrown by a decoder (cv::Exception, ...) is a property of this file,
+        // not of the system: permanent.
         return fail(ctx, m, &job, source, "internal", e.what());
     }
     count_if_decoded(job);
     for (const auto& out : job.outputs)
-        storage_op("put rendition", [&] {
-            ctx.store.put(keys::rendition(request.image_id, out.name, out.extension), out.bytes,
-                          out.media_type);
-        });
+        ctx.store.put(keys::rendition(request.image_id, out.name, out.extension), out.bytes,
+                      out.media_type);
     json manifest = pipeline::processed_manifest(job, source);
     write_manifest(ctx, request.image_id, manifest);
     publish_result(ctx, manifest);
     metrics::histogram("fotogal_pipeline_seconds", "pipeline time per processed image")
-        .observe(job.timings_ms["total"].get<double>() / 1000.0);
+        .observe(job.timings_ms.at("total").get<double>() / 1000.0);
     log::info("image processed", {{"image_id", request.image_id},
                                   {"event_id", request.event_id},
                                   {"outputs", job.outputs.size()},
-                                  {"ms", job.timings_ms["total"]}});
+                                  {"ms", job.timings_ms.at("total")}});
     return Outcome::processed;
 }
 
 }  // namespace
+
+void dead_letter_event(const HandlerContext& ctx, const IncomingMessage& m, const Error& last,
+                       const AttemptHistory& history) {
+    DeadLetter d{last.code(), last.what(), kind_name(last.kind()), "", "", &history};
+    events::ParsedEvent parsed = events::parse_event(m.value);
+    if (const auto* request = std::get_if<events::ImageRequest>(&parsed)) {
+        d.image_id = request->image_id;
+        d.object_key = request->object_key;
+    }
+    dead_letter(ctx, m, d);
+}
 
 Outcome handle_message(const HandlerContext& ctx, const IncomingMessage& m) {
     // Registered from the first event on, so a worker that only skipped shows 0, not nothing.
@@ -203,7 +240,7 @@ Outcome handle_message(const HandlerContext& ctx, const IncomingMessage& m) {
                                     {"topic", m.topic},
                                     {"partition", m.partition},
                                     {"offset", m.offset}});
-        dead_letter(ctx, m, "invalid_event", invalid->reason, "");
+        dead_letter(ctx, m, {"invalid_event", invalid->reason, "poison", "", ""});
         outcome = Outcome::dead_lettered;
     } else if (auto* ignored = std::get_if<events::Ignored>(&parsed)) {
         log::debug("event needs no work", {{"reason", ignored->reason}});
@@ -211,16 +248,8 @@ Outcome handle_message(const HandlerContext& ctx, const IncomingMessage& m) {
     } else if (!admit_bucket_event(ctx.bucket_events, std::get<events::ImageRequest>(parsed))) {
         outcome = Outcome::ignored;  // logged and counted by admit_bucket_event
     } else {
-        const auto& request = std::get<events::ImageRequest>(parsed);
-        try {
-            outcome = process(ctx, m, request);
-        } catch (const storage::StorageError& e) {
-            // Permanent storage refusals (a key it will never accept, access denied).
-            log::error("storage refused the event's work",
-                       {{"image_id", request.image_id}, {"error", e.what()}});
-            dead_letter(ctx, m, "storage_error", e.what(), request.image_id);
-            outcome = Outcome::dead_lettered;
-        }
+        // Storage and broker errors go up to the retry layer, which alone decides.
+        outcome = process(ctx, m, std::get<events::ImageRequest>(parsed));
     }
     metrics::counter("fotogal_events_total", "events handled, by outcome",
                      {{"outcome", outcome_name(outcome)}})

@@ -4,13 +4,13 @@
 // pipeline; the pipeline itself knows neither.
 #pragma once
 
-#include <cstdint>
-#include <stdexcept>
 #include <string>
 
+#include "common/errors.hpp"
 #include "common/kafka/event_publisher.hpp"
 #include "common/storage/object_store.hpp"
 #include "workers/bucket_event_scope.hpp"
+#include "workers/incoming_message.hpp"
 #include "workers/pipeline/recipe.hpp"
 
 namespace fotogal::worker {
@@ -29,24 +29,18 @@ struct HandlerContext {
     BucketEventScope bucket_events{};
 };
 
-struct IncomingMessage {
-    std::string topic;
-    std::int32_t partition = 0;
-    std::int64_t offset = 0;
-    std::string key;
-    std::string value;
-};
-
 enum class Outcome { processed, failed, skipped, ignored, dead_lettered };
 const char* outcome_name(Outcome o);
 
-// The event could not be finished now (storage or broker trouble after retries); it must be
-// delivered again later and its offset must not be committed.
-class TransientFailure : public std::runtime_error {
-  public:
-    using std::runtime_error::runtime_error;
-};
-
+// Returns how the event ended, or throws an Error: transient (storage or broker trouble; the
+// retry layer tries again), permanent (the store refused the work), poison (e.g. a corrupt
+// manifest in the bucket).
 Outcome handle_message(const HandlerContext& ctx, const IncomingMessage& message);
+
+// The record for an event the retry layer gave up on: the image (when the event names one),
+// the last error, every attempt, and the command that processes the image again. Throws a
+// transient Error when the dead-letter topic did not acknowledge it.
+void dead_letter_event(const HandlerContext& ctx, const IncomingMessage& message, const Error& last,
+                       const AttemptHistory& history);
 
 }  // namespace fotogal::worker

@@ -9,9 +9,11 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
+#include "common/errors.hpp"
 #include "workers/offset_tracker.hpp"
 
 namespace fotogal::worker {
@@ -20,7 +22,9 @@ struct JobDone {
     TopicPartition tp;
     std::int64_t offset = 0;
     std::uint64_t generation = 0;  // of the partition's assignment when the job started
-    bool finished = false;         // false: abandoned (revoked or shutting down), not done
+    std::uint64_t id = 0;          // the loop's number for this job (readiness bookkeeping)
+    bool finished = false;         // done or dead-lettered: its offset may be committed
+    std::optional<Error> fatal;    // the worker must stop
 };
 
 class JobPool {

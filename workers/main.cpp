@@ -15,6 +15,7 @@
 #include "common/settings.hpp"
 #include "common/shutdown_signal.hpp"
 #include "workers/consumer_loop.hpp"
+#include "workers/image_event_handler.hpp"
 #include "workers/pipeline/recipe.hpp"
 
 using namespace fotogal;
@@ -37,7 +38,11 @@ std::vector<SettingSpec> worker_settings() {
          {"FOTOGAL_RECIPE", "", "recipe JSON file (empty: the built-in default recipe)"},
          {"FOTOGAL_DROPOFF_PREFIX", "",
           "bucket events (OCI createobject) start work only for keys under this prefix "
-          "(empty: any key); never for originals/, renditions/ or manifests/"}},
+          "(empty: any key); never for originals/, renditions/ or manifests/"},
+         {"FOTOGAL_MAX_ATTEMPTS", "5",
+          "attempts per event before it is dead-lettered (transient failures only; permanent "
+          "and poison ones are dead-lettered at once); waits between attempts back off from 1 "
+          "s to 30 s"}},
     });
 }
 
@@ -54,6 +59,17 @@ int concurrency_from(const Config& config) {
                           std::to_string(n));
     return n > 0 ? int(n) : int(std::max(1u, std::thread::hardware_concurrency()));
 }
+
+int max_attempts_from(const Config& config) {
+    auto n = config.integer("FOTOGAL_MAX_ATTEMPTS");
+    if (n < 1 || n > 100)
+        throw ConfigError("FOTOGAL_MAX_ATTEMPTS must be 1 to 100, not " + std::to_string(n));
+    return int(n);
+}
+
+// Time one attempt may take besides the pipeline: the original's download, the outputs' and
+// the manifest's uploads, and the result event's delivery (the producer's 30 s timeout).
+constexpr std::chrono::seconds kAttemptIoAllowance{60};
 
 int run(const Config& config) {
     // A refused image is reported in our JSON log and its manifest; OpenCV's own
@@ -90,18 +106,33 @@ int run(const Config& config) {
         {config.str("FOTOGAL_TOPIC_RESULTS"), config.str("FOTOGAL_TOPIC_DLQ")},
         "/fotogal/worker/" + hostname(),
         {config.str("FOTOGAL_DROPOFF_PREFIX")}};
-    worker::ConsumerLoop loop(kafka,
-                              {.topic = config.str("FOTOGAL_TOPIC"),
-                               .group = config.str("FOTOGAL_GROUP"),
-                               .concurrency = concurrency,
-                               .grace = grace},
-                              [&ctx](const worker::IncomingMessage& m) { handle_message(ctx, m); });
-    http::HttpServer http(config.str("FOTOGAL_LISTEN"), [&] { return loop.consuming(); });
+    worker::RetryBudget budget{.max_attempts = max_attempts_from(config)};
+    worker::ConsumerLoop loop(
+        kafka,
+        {.topic = config.str("FOTOGAL_TOPIC"),
+         .group = config.str("FOTOGAL_GROUP"),
+         .concurrency = concurrency,
+         .grace = grace,
+         .retry = budget},
+        [&ctx](const worker::IncomingMessage& m) { handle_message(ctx, m); },
+        [&ctx](const worker::IncomingMessage& m, const Error& last,
+               const worker::AttemptHistory& history) {
+            worker::dead_letter_event(ctx, m, last, history);
+        });
+    // Not ready while an event is in flight longer than the budget allows it: every attempt at
+    // the recipe's time limit plus its I/O, every wait at the backoff cap. Only a hang that no
+    // timeout covers gets there, so the operator sees it instead of a silently held partition.
+    auto stuck_after = worker::stuck_threshold(
+        budget, std::chrono::milliseconds(recipe.limits.max_ms) + kAttemptIoAllowance);
+    http::HttpServer http(config.str("FOTOGAL_LISTEN"),
+                          [&] { return loop.consuming() && !loop.stuck(stuck_after); });
     http.start();
     log::info("worker ready", {{"listen_port", http.port()},
                                {"storage", store->describe()},
                                {"recipe_fingerprint", recipe.fingerprint},
                                {"concurrency", concurrency},
+                               {"max_attempts", budget.max_attempts},
+                               {"stuck_after_s", stuck_after.count() / 1000},
                                {"topic", config.str("FOTOGAL_TOPIC")}});
     std::size_t abandoned = loop.run(stop.get_token());
     http.stop();

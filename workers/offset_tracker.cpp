@@ -3,7 +3,9 @@
 namespace fotogal::worker {
 
 void OffsetTracker::started(const TopicPartition& tp, std::int64_t offset) {
-    partitions_[tp].in_flight.insert(offset);
+    State& s = partitions_[tp];
+    s.in_flight.insert(offset);
+    if (!s.lowest_started || offset < *s.lowest_started) s.lowest_started = offset;
 }
 
 void OffsetTracker::finished(const TopicPartition& tp, std::int64_t offset) {
@@ -21,7 +23,10 @@ std::optional<std::int64_t> OffsetTracker::committable(const TopicPartition& tp)
     std::int64_t next = s.in_flight.empty()
                             ? *s.highest_finished + 1
                             : std::min(*s.in_flight.begin(), *s.highest_finished + 1);
+    // Only a position past what is already committed (or, before any commit, past the first
+    // event started) is news: committing the start position again would be a no-op round trip.
     if (s.committed && next <= *s.committed) return std::nullopt;
+    if (!s.committed && s.lowest_started && next <= *s.lowest_started) return std::nullopt;
     return next;
 }
 

@@ -35,6 +35,7 @@ class OffsetTracker {
   private:
     struct State {
         std::set<std::int64_t> in_flight;
+        std::optional<std::int64_t> lowest_started;  // nothing below it is ours to commit
         std::optional<std::int64_t> highest_finished;
         std::optional<std::int64_t> committed;
     };

@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 #include "common/log.hpp"
 
@@ -17,8 +18,10 @@ Consumer::Consumer(const KafkaSettings& settings, const std::string& group, Reba
             {"enable.auto.commit", "false"},
             {"enable.auto.offset.store", "false"},
             {"auto.offset.reset", "earliest"},
-            // Every member must use the same strategy; name it rather than rely on defaults.
-            {"partition.assignment.strategy", "range,roundrobin"},
+            // Incremental rebalancing: a scale event revokes only the partitions that move,
+            // so the other members' in-flight work and commits carry on undisturbed. Every
+            // member must use the same strategy; name it rather than rely on defaults.
+            {"partition.assignment.strategy", "cooperative-sticky"},
             // The worker bounds its own in-flight work and pauses partitions when full;
             // keep librdkafka's prefetch small too (events are a few KiB), so a paused or
             // revoked partition does not leave megabytes fetched for nothing.
@@ -27,7 +30,7 @@ Consumer::Consumer(const KafkaSettings& settings, const std::string& group, Reba
             // A resumed partition is fetched again after this back-off (librdkafka: 500 ms).
             {"fetch.error.backoff.ms", "100"},
             // A worker killed without LeaveGroup (OOM kill, node loss) holds its partitions
-            // until its session expires, and an eager rebalance waits for it: 10 s rather
+            // until its session expires, and the rebalance waits for it: 10 s rather
             // than librdkafka's 45 s. Heartbeats come from librdkafka's own thread, so a
             // long image does not miss them; one per second stays far below OCI's limit.
             {"session.timeout.ms", "10000"},
@@ -49,41 +52,57 @@ Consumer::~Consumer() {
     close();
 }
 
+// librdkafka calls back from C: nothing may unwind through it. A failed hook is kept and
+// rethrown by poll(), once librdkafka has returned.
 void Consumer::on_commit(rd_kafka_t*, rd_kafka_resp_err_t err,
                          rd_kafka_topic_partition_list_t* offsets, void* opaque) {
     auto* self = static_cast<Consumer*>(opaque);
-    if (!offsets || !self->hooks_.committed) return;
-    std::vector<PartitionOffset> confirmed;
-    for (int i = 0; i < offsets->cnt; ++i)
-        if (offsets->elems[i].err == RD_KAFKA_RESP_ERR_NO_ERROR && offsets->elems[i].offset >= 0)
-            confirmed.push_back(
-                {offsets->elems[i].topic, offsets->elems[i].partition, offsets->elems[i].offset});
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
-        log::debug("offset commit not confirmed", {{"error", rd_kafka_err2str(err)}});
-    if (!confirmed.empty()) self->hooks_.committed(confirmed);
+    try {
+        if (!offsets || !self->hooks_.committed) return;
+        std::vector<PartitionOffset> confirmed;
+        for (int i = 0; i < offsets->cnt; ++i)
+            if (offsets->elems[i].err == RD_KAFKA_RESP_ERR_NO_ERROR &&
+                offsets->elems[i].offset >= 0)
+                confirmed.push_back({offsets->elems[i].topic, offsets->elems[i].partition,
+                                     offsets->elems[i].offset});
+        if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
+            log::debug("offset commit not confirmed", {{"error", rd_kafka_err2str(err)}});
+        if (!confirmed.empty()) self->hooks_.committed(confirmed);
+    } catch (...) {
+        if (!self->hook_failure_) self->hook_failure_ = std::current_exception();
+    }
 }
 
-void Consumer::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+void Consumer::on_rebalance(rd_kafka_t*, rd_kafka_resp_err_t err,
                             rd_kafka_topic_partition_list_t* parts, void* opaque) {
-    auto* self = static_cast<Consumer*>(opaque);
-    // NULL once the consumer is closing (the final revoke comes from rd_kafka_consumer_close).
-    const char* protocol = rd_kafka_rebalance_protocol(rk);
-    bool cooperative = protocol && std::strcmp(protocol, "COOPERATIVE") == 0;
-    auto parts_vec = to_vector(parts);
-    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-        log::info("partitions assigned", {{"count", parts->cnt}});
-        if (self->hooks_.assigned) self->hooks_.assigned(parts_vec);
-        if (cooperative)
-            rd_kafka_error_destroy(rd_kafka_incremental_assign(rk, parts));
-        else
-            rd_kafka_assign(rk, parts);
-    } else {
-        log::info("partitions revoked", {{"count", parts->cnt}});
-        if (self->hooks_.revoking) self->hooks_.revoking(parts_vec);
-        if (cooperative)
-            rd_kafka_error_destroy(rd_kafka_incremental_unassign(rk, parts));
-        else
-            rd_kafka_assign(rk, nullptr);
+    static_cast<Consumer*>(opaque)->rebalance(err, parts);
+}
+
+void Consumer::rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts) {
+    bool assign = err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS;
+    try {
+        auto parts_vec = to_vector(parts);
+        log::info(
+            assign ? "partitions assigned" : "partitions revoked",
+            {{"count", parts->cnt}, {"lost", !assign && rd_kafka_assignment_lost(rk_.get())}});
+        if (assign && hooks_.assigned) hooks_.assigned(parts_vec);
+        if (!assign && hooks_.revoking) hooks_.revoking(parts_vec);
+    } catch (...) {
+        if (!hook_failure_) hook_failure_ = std::current_exception();
+    }
+    // The (un)assignment itself always completes, or the group would wait for this member.
+    // The protocol is cooperative unless a user's pass-through property chose an eager
+    // strategy; NULL while closing.
+    const char* protocol = rd_kafka_rebalance_protocol(rk_.get());
+    rd_kafka_error_t* error = nullptr;
+    if (protocol && std::strcmp(protocol, "COOPERATIVE") == 0)
+        error = assign ? rd_kafka_incremental_assign(rk_.get(), parts)
+                       : rd_kafka_incremental_unassign(rk_.get(), parts);
+    else
+        rd_kafka_assign(rk_.get(), assign ? parts : nullptr);
+    if (error) {
+        log::warn("kafka (un)assignment failed", {{"error", rd_kafka_error_string(error)}});
+        rd_kafka_error_destroy(error);
     }
 }
 
@@ -95,8 +114,11 @@ void Consumer::subscribe(const std::vector<std::string>& topics) {
         throw std::runtime_error(std::string("Kafka subscribe failed: ") + rd_kafka_err2str(err));
 }
 
-MessagePtr Consumer::poll(std::chrono::milliseconds timeout) {
-    return MessagePtr(rd_kafka_consumer_poll(rk_.get(), static_cast<int>(timeout.count())));
+std::optional<Message> Consumer::poll(std::chrono::milliseconds timeout) {
+    MessagePtr msg(rd_kafka_consumer_poll(rk_.get(), static_cast<int>(timeout.count())));
+    if (hook_failure_) std::rethrow_exception(std::exchange(hook_failure_, nullptr));
+    if (!msg) return std::nullopt;
+    return to_message(*msg);
 }
 
 void Consumer::commit(const std::vector<PartitionOffset>& offsets, bool synchronous) {
@@ -106,14 +128,6 @@ void Consumer::commit(const std::vector<PartitionOffset>& offsets, bool synchron
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
         throw std::runtime_error(std::string("Kafka offset commit failed: ") +
                                  rd_kafka_err2str(err));
-}
-
-void Consumer::seek(const std::string& topic, std::int32_t partition, std::int64_t offset) {
-    auto list = to_list({{topic, partition, offset}});
-    if (rd_kafka_error_t* error = rd_kafka_seek_partitions(rk_.get(), list.get(), 0)) {
-        log::warn("kafka seek failed", {{"error", rd_kafka_error_string(error)}});
-        rd_kafka_error_destroy(error);
-    }
 }
 
 void Consumer::pause(const std::vector<PartitionOffset>& parts) {

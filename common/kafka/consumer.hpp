@@ -1,15 +1,22 @@
 // A consumer-group member with manual offset commits. The caller decides what is committed
-// (only finished work); this class owns the librdkafka handle and the rebalance protocol.
+// (only finished work); this class owns the librdkafka handle and the rebalance protocol:
+// cooperative-sticky, so a member joining or leaving moves only the partitions that change
+// owner, and the others keep working through the rebalance. The hooks run inside poll(); an
+// exception from a hook never unwinds through librdkafka's C frames: it is caught at the
+// callback, the (un)assignment is completed, and poll() rethrows it afterwards.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/kafka/kafka_settings.hpp"
+#include "common/kafka/message.hpp"
 #include "common/kafka/partition_list.hpp"
 
 namespace fotogal::kafka {
@@ -17,11 +24,14 @@ namespace fotogal::kafka {
 struct MessageDeleter {
     void operator()(rd_kafka_message_t* m) const { rd_kafka_message_destroy(m); }
 };
+// What poll() receives from librdkafka; only common/kafka/ sees it.
 using MessagePtr = std::unique_ptr<rd_kafka_message_t, MessageDeleter>;
 
 struct RebalanceHooks {
+    // Only the partitions added (incremental assignment); the others stay as they are.
     std::function<void(const std::vector<PartitionOffset>&)> assigned;
-    // Called before the partitions go away: last chance to commit finished work for them.
+    // Called before these partitions (only those) go away: last chance to commit finished
+    // work for them.
     std::function<void(const std::vector<PartitionOffset>&)> revoking;
     // The offsets the group coordinator confirmed, from poll()'s thread.
     std::function<void(const std::vector<PartitionOffset>&)> committed;
@@ -35,13 +45,12 @@ class Consumer {
     Consumer& operator=(const Consumer&) = delete;
 
     void subscribe(const std::vector<std::string>& topics);
-    // nullptr when nothing arrived in time; messages with err set are returned as they are.
-    MessagePtr poll(std::chrono::milliseconds timeout);
+    // nullopt when nothing arrived in time; errors and partition ends come as a Message with
+    // that status. Rethrows what a rebalance hook threw during this poll.
+    std::optional<Message> poll(std::chrono::milliseconds timeout);
     // Asynchronous commits report through RebalanceHooks::committed; a synchronous one
     // throws std::runtime_error when refused.
     void commit(const std::vector<PartitionOffset>& offsets, bool synchronous);
-    // Re-reads `offset` of that partition on a later poll (after a transient failure).
-    void seek(const std::string& topic, std::int32_t partition, std::int64_t offset);
     // Stop / restart fetching these partitions (backpressure). Pausing drops what librdkafka
     // prefetched for them and fetches again from the last message poll() returned, so
     // nothing is skipped. Offsets in the arguments are ignored.
@@ -62,7 +71,10 @@ class Consumer {
     };
     HandlePtr rk_;
     std::unique_ptr<rd_kafka_queue_t, QueueDeleter> queue_;  // the consumer queue poll() reads
+    void rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts);
+
     RebalanceHooks hooks_;
+    std::exception_ptr hook_failure_;  // thrown by a hook inside librdkafka, rethrown by poll()
     bool closed_ = false;
 };
 

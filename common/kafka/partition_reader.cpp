@@ -76,8 +76,10 @@ void PartitionReader::assign(const std::vector<PartitionOffset>& starts) {
         throw std::runtime_error(std::string("Kafka assign failed: ") + rd_kafka_err2str(err));
 }
 
-MessagePtr PartitionReader::poll(std::chrono::milliseconds timeout) {
-    return MessagePtr(rd_kafka_consumer_poll(rk_.get(), static_cast<int>(timeout.count())));
+std::optional<Message> PartitionReader::poll(std::chrono::milliseconds timeout) {
+    MessagePtr msg(rd_kafka_consumer_poll(rk_.get(), static_cast<int>(timeout.count())));
+    if (!msg) return std::nullopt;
+    return to_message(*msg);
 }
 
 void PartitionReader::commit(const std::vector<PartitionOffset>& positions) {

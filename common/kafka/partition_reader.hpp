@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,7 +36,8 @@ class PartitionReader {
                                                   std::int64_t unix_millis);
     // Starts reading exactly these partitions at these offsets (committed offsets ignored).
     void assign(const std::vector<PartitionOffset>& starts);
-    MessagePtr poll(std::chrono::milliseconds timeout);
+    // nullopt when nothing arrived in time; errors and partition ends come with that status.
+    std::optional<Message> poll(std::chrono::milliseconds timeout);
     // Records the next offset to read of each partition for this reader's group.
     void commit(const std::vector<PartitionOffset>& positions);
     void close();

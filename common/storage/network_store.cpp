@@ -4,6 +4,39 @@
 
 namespace fotogal::storage {
 
+std::optional<std::vector<std::uint8_t>> NetworkStore::get(const std::string& key) {
+    auto r = caller().call("get", key, [&] { return object_request("GET", key, nullptr); }, {404});
+    if (r.status == 404) {
+        if (!caller().object_missing(r, missing_code())) caller().fail("get", key, r);
+        return std::nullopt;
+    }
+    return std::move(r.body);
+}
+
+bool NetworkStore::get_file(const std::string& key, const std::filesystem::path& destination) {
+    auto r = caller().download(
+        key, destination, [&](const BodySink& sink) { return object_request("GET", key, &sink); });
+    if (r.status == 404) {
+        if (!caller().object_missing(r, missing_code())) caller().fail("get", key, r);
+        return false;
+    }
+    return true;
+}
+
+std::optional<ObjectInfo> NetworkStore::head(const std::string& key) {
+    auto r =
+        caller().call("head", key, [&] { return object_request("HEAD", key, nullptr); }, {404});
+    if (r.status == 404) return std::nullopt;  // HEAD has no body to tell a missing bucket by
+    return ObjectInfo{key, std::strtoull(r.header("content-length").c_str(), nullptr, 10)};
+}
+
+void NetworkStore::remove(const std::string& key) {
+    auto r =
+        caller().call("delete", key, [&] { return object_request("DELETE", key, nullptr); }, {404});
+    if (r.status == 404 && !caller().object_missing(r, missing_code()))
+        caller().fail("delete", key, r);
+}
+
 void NetworkStore::put(const std::string& key, std::span<const std::uint8_t> bytes,
                        const std::string& content_type) {
     upload(key, Payload::of(bytes), content_type);

@@ -12,18 +12,18 @@
 #include <string>
 #include <vector>
 
+#include "common/errors.hpp"
+
 namespace fotogal::storage {
 
 // What went wrong talking to the store. `transient` errors (5xx, 429, timeouts, full disk
-// that may clear) are worth retrying; the others (bad key, denied) are not.
-class StorageError : public std::runtime_error {
+// that may clear) are worth retrying by the caller's one retry layer; the others (bad key,
+// denied) are permanent.
+class StorageError : public Error {
   public:
     StorageError(const std::string& message, bool transient)
-        : std::runtime_error(message), transient_(transient) {}
-    bool transient() const { return transient_; }
-
-  private:
-    bool transient_;
+        : Error(transient ? ErrorKind::transient : ErrorKind::permanent,
+                transient ? "storage_unavailable" : "storage_refused", message) {}
 };
 
 struct ObjectInfo {

@@ -127,41 +127,11 @@ void OciStore::multipart_abort(const std::string& key, const std::string& upload
     caller_.call("abort multipart upload", key, [&] { return send(c); }, {404});
 }
 
-std::optional<std::vector<std::uint8_t>> OciStore::get(const std::string& key) {
-    Call c{"GET", object_path(key)};
-    auto r = caller_.call("get", key, [&] { return send(c); }, {404});
-    if (r.status == 404) {
-        if (!caller_.object_missing(r, "ObjectNotFound")) caller_.fail("get", key, r);
-        return std::nullopt;
-    }
-    return std::move(r.body);
-}
-
-bool OciStore::get_file(const std::string& key, const std::filesystem::path& destination) {
-    auto r = caller_.download(key, destination, [&](const BodySink& sink) {
-        Call c{"GET", object_path(key)};
-        c.sink = &sink;
-        return send(c);
-    });
-    if (r.status == 404) {
-        if (!caller_.object_missing(r, "ObjectNotFound")) caller_.fail("get", key, r);
-        return false;
-    }
-    return true;
-}
-
-std::optional<ObjectInfo> OciStore::head(const std::string& key) {
-    Call c{"HEAD", object_path(key)};
-    auto r = caller_.call("head", key, [&] { return send(c); }, {404});
-    if (r.status == 404) return std::nullopt;
-    return ObjectInfo{key, std::strtoull(r.header("content-length").c_str(), nullptr, 10)};
-}
-
-void OciStore::remove(const std::string& key) {
-    Call c{"DELETE", object_path(key)};
-    auto r = caller_.call("delete", key, [&] { return send(c); }, {404});
-    if (r.status == 404 && !caller_.object_missing(r, "ObjectNotFound"))
-        caller_.fail("delete", key, r);
+HttpResponse OciStore::object_request(const std::string& method, const std::string& key,
+                                      const BodySink* sink) {
+    Call c{method, object_path(key)};
+    c.sink = sink;
+    return send(c);
 }
 
 ListPage OciStore::list(const std::string& prefix, const std::string& start_after,
@@ -183,10 +153,12 @@ ListPage OciStore::list(const std::string& prefix, const std::string& start_afte
         Call c{"GET", path};
         auto r = caller_.call("list", prefix, [&] { return send(c); });
         auto json = nlohmann::json::parse(r.body.begin(), r.body.end(), nullptr, false);
-        if (!json.is_object() || !json.contains("objects") || !json["objects"].is_array())
+        auto objects = json.is_object() ? json.find("objects") : json.end();
+        if (objects == json.end() || !objects->is_array())
             throw StorageError(describe() + ": list '" + prefix + "': answer is not a listing",
                                false);
-        for (const auto& o : json["objects"]) {
+        for (const auto& o : *objects) {
+            if (!o.is_object()) continue;
             std::string name = o.value("name", "");
             if (skip_start && name == start) continue;
             if (!name.starts_with(options_.prefix)) continue;

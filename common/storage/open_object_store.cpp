@@ -32,8 +32,11 @@ MultipartSizes sizes_from(const StorageUrl& u) {
     return s;
 }
 
+// No retries unless the URL asks: each program has its own single retry layer (a worker's
+// per-event budget), and retries nested below it would multiply its attempts and waits.
 RetryPolicy retry_from(const StorageUrl& u) {
     RetryPolicy p;
+    p.max_attempts = 1;
     std::string n = u.param("retries");
     if (!n.empty()) {
         int attempts = std::atoi(n.c_str());

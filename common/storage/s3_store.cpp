@@ -116,39 +116,10 @@ void S3Store::multipart_abort(const std::string& key, const std::string& upload_
     caller_.call("abort multipart upload", key, [&] { return send(c); }, {404});
 }
 
-std::optional<std::vector<std::uint8_t>> S3Store::get(const std::string& key) {
-    Call c{"GET", key, {}, nullptr, {}, nullptr};
-    auto r = caller_.call("get", key, [&] { return send(c); }, {404});
-    if (r.status == 404) {
-        if (!caller_.object_missing(r, "NoSuchKey")) caller_.fail("get", key, r);
-        return std::nullopt;
-    }
-    return std::move(r.body);
-}
-
-bool S3Store::get_file(const std::string& key, const std::filesystem::path& destination) {
-    auto r = caller_.download(key, destination, [&](const BodySink& sink) {
-        Call c{"GET", key, {}, nullptr, {}, &sink};
-        return send(c);
-    });
-    if (r.status == 404) {
-        if (!caller_.object_missing(r, "NoSuchKey")) caller_.fail("get", key, r);
-        return false;
-    }
-    return true;
-}
-
-std::optional<ObjectInfo> S3Store::head(const std::string& key) {
-    Call c{"HEAD", key, {}, nullptr, {}, nullptr};
-    auto r = caller_.call("head", key, [&] { return send(c); }, {404});
-    if (r.status == 404) return std::nullopt;
-    return ObjectInfo{key, std::strtoull(r.header("content-length").c_str(), nullptr, 10)};
-}
-
-void S3Store::remove(const std::string& key) {
-    Call c{"DELETE", key, {}, nullptr, {}, nullptr};
-    auto r = caller_.call("delete", key, [&] { return send(c); }, {404});
-    if (r.status == 404 && !caller_.object_missing(r, "NoSuchKey")) caller_.fail("delete", key, r);
+HttpResponse S3Store::object_request(const std::string& method, const std::string& key,
+                                     const BodySink* sink) {
+    Call c{method, key, {}, nullptr, {}, sink};
+    return send(c);
 }
 
 ListPage S3Store::list(const std::string& prefix, const std::string& start_after,

@@ -23,15 +23,15 @@ class S3Store final : public NetworkStore {
   public:
     S3Store(S3StoreOptions options, AwsCredentials credentials);
 
-    std::optional<std::vector<std::uint8_t>> get(const std::string& key) override;
-    bool get_file(const std::string& key, const std::filesystem::path& destination) override;
-    std::optional<ObjectInfo> head(const std::string& key) override;
-    void remove(const std::string& key) override;
     ListPage list(const std::string& prefix, const std::string& start_after,
                   std::size_t limit) override;
     std::string describe() const override;
 
   protected:
+    HttpResponse object_request(const std::string& method, const std::string& key,
+                                const BodySink* sink) override;
+    const ServiceCaller& caller() const override { return caller_; }
+    const char* missing_code() const override { return "NoSuchKey"; }
     bool put_single(const std::string& key, const Payload& body, const std::string& content_type,
                     bool if_absent) override;
     std::string multipart_begin(const std::string& key, const std::string& content_type) override;

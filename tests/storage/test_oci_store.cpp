@@ -229,7 +229,7 @@ TEST_CASE("OCI store: if-none-match: * makes put_if_absent safe") {
 
 TEST_CASE("OCI store: 503, 429 and 409 IncorrectState are retried, 501 and 400 are not") {
     OciServer server(kOciTestPublicKey, test_key_id());
-    auto store = open_store(server);
+    auto store = open_store(server, "&retries=5");  // the stores retry only when asked
     server.inject(503, "ServiceUnavailable", 2);
     store->put("a", text("a"), "text/plain");
     server.inject(429, "TooManyRequests", 1);

@@ -15,7 +15,7 @@ TEST_CASE("consumer loop: several events in flight, never more than the bound, a
     cluster.produce(kTopic, 120);
     RecordingHandler handler;
     handler.delay = 10ms;
-    LoopRun run(cluster, std::ref(handler), 3);
+    LoopRun run(cluster, handler, 3);
     CHECK(wait_checking(cluster, handler, 4, 60s, [&] {
         return handler.distinct_finished() == 120 && all_committed(cluster, 4);
     }));
@@ -35,7 +35,7 @@ TEST_CASE(
     RecordingHandler handler;
     handler.fail_times(0, 3, 4);  // offset 3 fails four times, then succeeds
     handler.hold(0, 10, /*fail_while_held=*/true);
-    LoopRun run(cluster, std::ref(handler), 2);
+    LoopRun run(cluster, handler, 2);
     // Offset 10 keeps failing: everything before it commits, nothing at or past it does.
     CHECK(wait_checking(cluster, handler, 1, 60s, [&] {
         return handler.attempts(0, 10) >= 3 && handler.finished(0, 29) &&
@@ -53,10 +53,10 @@ TEST_CASE("consumer loop: a second member joining revokes partitions without los
     cluster.produce(kTopic, 200);
     RecordingHandler handler;
     handler.delay = 15ms;
-    LoopRun first(cluster, std::ref(handler), 2);
+    LoopRun first(cluster, handler, 2);
     CHECK(
         wait_checking(cluster, handler, 4, 60s, [&] { return handler.distinct_finished() > 20; }));
-    LoopRun second(cluster, std::ref(handler),
+    LoopRun second(cluster, handler,
                    2);  // same group: rebalance while events are in flight
     CHECK(wait_checking(cluster, handler, 4, 90s, [&] {
         return handler.distinct_finished() == 200 && all_committed(cluster, 4);
@@ -72,7 +72,7 @@ TEST_CASE("consumer loop: stop finishes in-flight work within the grace period, 
     cluster.produce(kTopic, 40);
     RecordingHandler handler;
     handler.delay = 200ms;
-    LoopRun run(cluster, std::ref(handler), 2, 20s);
+    LoopRun run(cluster, handler, 2, 20s);
     CHECK(
         wait_checking(cluster, handler, 2, 60s, [&] { return handler.distinct_finished() >= 2; }));
     CHECK(run.stop() == 0);
@@ -91,7 +91,7 @@ TEST_CASE("consumer loop: past the grace period in-flight work is abandoned, not
     cluster.produce(kTopic, 10);
     RecordingHandler handler;
     handler.hold(0, 5);  // offset 5 never finishes while the loop runs
-    LoopRun run(cluster, std::ref(handler), 2, 1s);
+    LoopRun run(cluster, handler, 2, 1s);
     CHECK(wait_checking(cluster, handler, 1, 60s, [&] { return handler.attempts(0, 5) == 1; }));
     auto started = std::chrono::steady_clock::now();
     // stop() returns once the loop committed and left the group; the held attempt's thread

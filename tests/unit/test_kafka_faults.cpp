@@ -20,8 +20,26 @@ namespace {
 constexpr int kPartitions = 3;
 constexpr int kEvents = 90;
 
+constexpr ApiKey kInjectable[] = {kProduce, kFetch, kOffsetCommit, kJoinGroup, kHeartbeat};
+
+// Pushed on broker 1's own error stack (the only broker, or the first coordinator), so the
+// test can count what is left: an injected error that never fired would show there.
 void push(const MockCluster& c, ApiKey api, std::vector<rd_kafka_resp_err_t> errors) {
-    rd_kafka_mock_push_request_errors_array(c.get(), api, errors.size(), errors.data());
+    for (auto err : errors)
+        REQUIRE(rd_kafka_mock_broker_push_request_error_rtts(c.get(), 1, api, 1, err, 0) ==
+                RD_KAFKA_RESP_ERR_NO_ERROR);
+}
+
+// Injected errors not yet returned to a request, over every API the tests inject on.
+std::size_t pending_errors(const MockCluster& c) {
+    std::size_t total = 0;
+    for (ApiKey api : kInjectable) {
+        std::size_t n = 0;
+        REQUIRE(rd_kafka_mock_broker_error_stack_cnt(c.get(), 1, api, &n) ==
+                RD_KAFKA_RESP_ERR_NO_ERROR);
+        total += n;
+    }
+    return total;
 }
 
 // Runs one worker over kEvents events while `inject` runs once the first events are done.
@@ -35,14 +53,18 @@ void run_with_fault(int brokers, const std::function<void(MockCluster&)>& inject
     cluster.produce(kTopic, kEvents);
     RecordingHandler handler;
     handler.delay = 20ms;
-    LoopRun run(cluster, std::ref(handler), 2);
+    LoopRun run(cluster, handler, 2);
     REQUIRE(wait_checking(cluster, handler, kPartitions, 60s,
                           [&] { return handler.distinct_finished() >= 10; }));
     inject(cluster);
     if (recover) recover(cluster, handler);
     CHECK(wait_checking(cluster, handler, kPartitions, 90s, [&] {
-        return handler.distinct_finished() == kEvents && all_committed(cluster, kPartitions);
+        // Heartbeats go on after the last event, so late errors still fire (and are survived).
+        return handler.distinct_finished() == kEvents && all_committed(cluster, kPartitions) &&
+               pending_errors(cluster) == 0;
     }));
+    CHECK(pending_errors(cluster) == 0);  // every injected error fired
+    CHECK(all_committed(cluster, kPartitions));
     CHECK(run.stop() == 0);
     MESSAGE("events handled more than once: " << handler.repeats());
 }
@@ -117,11 +139,12 @@ TEST_CASE("faults: Produce errors and dropped connections: every result event is
     std::atomic<int> delivered{0};
     auto publishing = [&](const worker::IncomingMessage& m) {
         auto d = producer.send("results", m.key, "done " + m.value);
-        if (!d.ok) throw worker::TransientFailure(d.error);
+        if (!d.ok) throw Error(ErrorKind::transient, "broker_unavailable", d.error);
         ++delivered;
         handler(m);
     };
-    LoopRun run(cluster, publishing, 2, 10s, "producing");
+    LoopRun run(cluster, publishing, handler.dead_letter_handler(), 2, 10s, LoopRun::kPatient,
+                "producing");
     push(cluster, kProduce,
          {RD_KAFKA_RESP_ERR__TRANSPORT, RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS,
           RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION,
@@ -132,6 +155,7 @@ TEST_CASE("faults: Produce errors and dropped connections: every result event is
              cluster.committed("producing", kTopic, kPartitions) ==
                  cluster.end_offsets(kTopic, kPartitions)))
         std::this_thread::sleep_for(50ms);
+    CHECK(pending_errors(cluster) == 0);  // every injected Produce error fired
     CHECK(run.stop() == 0);
     CHECK(handler.distinct_finished() == kEvents);
     CHECK(cluster.end_offsets("results", 1)[0] == delivered.load());

@@ -2,6 +2,7 @@
 // exit status, and decompression bombs refused from the header with a small peak RSS.
 #include <doctest/doctest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "corpus.hpp"
@@ -58,6 +59,48 @@ TEST_CASE("fotogal-process: a failed file gets a failed manifest and exit status
         fotogal::test::read_file(out.path() / "truncated_10000B.jpg" / "manifest.json"));
     CHECK(manifest.at("status") == "failed");
     CHECK(fotogal::test::run_program({process_binary(), "--json"}).exit_code == 2);  // usage
+}
+
+TEST_CASE("fotogal-process: bad files among good ones fail alone; the run goes on, exit 1") {
+    fotogal::test::TempDir out, inputs;
+    // A directory where a file is expected, and a file that does not exist: unreadable.
+    fs::create_directories(inputs.path() / "a_folder.jpg");
+    std::vector<std::string> argv{
+        process_binary(),
+        fotogal::test::corpus_file("orientation/Landscape_1.jpg").string(),
+        (inputs.path() / "missing.png").string(),
+        fotogal::test::corpus_file("bad/truncated_10000B.jpg").string(),
+        (inputs.path() / "a_folder.jpg").string(),
+        fotogal::test::corpus_file("formats/gif_hopper.gif").string(),
+        "--out",
+        out.path().string(),
+        "--json"};
+    auto r = fotogal::test::run_program(argv);
+    CHECK(r.exit_code == 1);
+    json summary = json::parse(r.out);
+    CHECK(summary.at("processed") == 2);
+    CHECK(summary.at("failed") == 3);
+    const auto& files = summary.at("files");
+    REQUIRE(files.size() == 5);
+    CHECK(files[0].at("status") == "processed");
+    CHECK(files[1].at("reason").at("code") == "unreadable");
+    CHECK(files[2].at("reason").at("code") == "truncated");
+    CHECK(files[3].at("reason").at("code") == "unreadable");
+    CHECK(files[4].at("status") == "processed");  // after three failures, still processed
+    for (const char* name : {"missing.png", "a_folder.jpg"}) {
+        json manifest = json::parse(fotogal::test::read_file(out.path() / name / "manifest.json"));
+        CHECK(manifest.at("status") == "failed");
+        CHECK(manifest.at("reason").at("code") == "unreadable");
+    }
+    CHECK(fs::exists(out.path() / "gif_hopper.gif" / "large.jpg"));
+}
+
+TEST_CASE("fotogal-process: an output folder that cannot be written ends the run with exit 2") {
+    fotogal::test::TempDir dir;
+    std::ofstream(dir.path() / "not_a_folder") << "x";
+    auto r = process({"orientation/Landscape_1.jpg"}, dir.path() / "not_a_folder");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());  // no summary claims anything
 }
 
 TEST_CASE("fotogal-process: decompression bombs are refused before decoding, in little memory") {

@@ -5,17 +5,15 @@
 #include <stdexcept>
 #include <string>
 
+#include "common/errors.hpp"
+
 namespace fotogal::pipeline {
 
-class ProcessingError : public std::runtime_error {
+// Its code() is the stable machine-readable reason: "unsupported_format", "too_many_pixels", ...
+class ProcessingError : public Error {
   public:
     ProcessingError(std::string code, const std::string& message)
-        : std::runtime_error(message), code_(std::move(code)) {}
-    // Stable machine-readable reason: "unsupported_format", "too_many_pixels", ...
-    const std::string& code() const { return code_; }
-
-  private:
-    std::string code_;
+        : Error(ErrorKind::permanent, std::move(code), message) {}
 };
 
 }  // namespace fotogal::pipeline

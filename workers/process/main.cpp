@@ -1,8 +1,9 @@
 // fotogal-process FILE... --out DIR [--recipe R] [--json]
 // The worker's pipeline on local files, without Kafka or a bucket: for batch jobs, for
 // checking a recipe before deploying it, and for benchmarks. Exit status: 0 when every file
-// was processed, 1 when at least one failed (its manifest says why; the others are still
-// written), 2 for a usage, recipe or I/O error.
+// was processed, 1 when at least one failed (unreadable or not processable: its manifest says
+// why; the others are processed anyway), 2 for a usage or recipe error, or an output that
+// cannot be written.
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -21,7 +22,8 @@ constexpr const char* kUsage =
     "  DIR/<file name>/<rendition>.<ext> and DIR/<file name>/manifest.json.\n"
     "  --recipe R   recipe JSON file (default: FOTOGAL_RECIPE, else the built-in recipe)\n"
     "  --json       print a JSON summary of every file on stdout\n"
-    "  exit status: 0 all processed, 1 some file failed, 2 usage/recipe/I-O error\n";
+    "  exit status: 0 all processed, 1 some file failed (the others are processed\n"
+    "  anyway), 2 usage or recipe error, or an output that cannot be written\n";
 
 struct Options {
     std::vector<std::string> files;
@@ -69,7 +71,8 @@ int main(int argc, char** argv) {
             auto summary = fotogal::process::process_file(file, recipe, options.out);
             if (summary.at("status") != "processed") {
                 ++failed;
-                std::cerr << file << ": failed: " << summary["reason"]["message"].get<std::string>()
+                std::cerr << file
+                          << ": failed: " << summary.at("reason").at("message").get<std::string>()
                           << "\n";
             }
             files.push_back(std::move(summary));

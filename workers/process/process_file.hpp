@@ -11,8 +11,9 @@ namespace fotogal::process {
 
 // Writes OUT/<file name>/<rendition>.<ext> and OUT/<file name>/manifest.json and returns a
 // summary {file, status, reason?, outputs: [{name, path, format, width, height, bytes}], ms}.
-// Never throws for a bad image (that is a `failed` status); throws std::runtime_error when
-// the input cannot be read or the outputs cannot be written.
+// Never throws for a bad or unreadable input file (that is a `failed` status, code
+// `unreadable` for a file that cannot be read); throws a fatal Error when the outputs cannot
+// be written.
 nlohmann::json process_file(const std::filesystem::path& file, const pipeline::Recipe& recipe,
                             const std::filesystem::path& out_dir);
 

@@ -1,0 +1,28 @@
+// One consumed event as the worker's handler sees it, and the record of its failed attempts
+// that goes into a dead-letter record when the retry budget is spent.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace fotogal::worker {
+
+struct IncomingMessage {
+    std::string topic;
+    std::int32_t partition = 0;
+    std::int64_t offset = 0;
+    std::string key;
+    std::string value;
+};
+
+struct AttemptRecord {
+    int attempt = 0;
+    std::string time;  // RFC 3339, when the attempt failed
+    std::string kind;  // transient, permanent, poison
+    std::string code;
+    std::string error;
+};
+using AttemptHistory = std::vector<AttemptRecord>;
+
+}  // namespace fotogal::worker
