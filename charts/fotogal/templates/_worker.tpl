@@ -71,6 +71,8 @@ spec:
               value: {{ $v.group | quote }}
             - name: FOTOGAL_SHUTDOWN_GRACE
               value: {{ $v.shutdownGraceSeconds | quote }}
+            - name: FOTOGAL_MAX_ATTEMPTS
+              value: {{ $v.maxAttempts | quote }}
             - name: FOTOGAL_DROPOFF_PREFIX
               value: {{ $root.Values.bucketEvents.dropoffPrefix | quote }}
             {{- with $v.concurrency }}
