@@ -1,7 +1,7 @@
 # One image for every FotoGal binary; the container command picks which one runs
 # (fotogal-ingest, fotogal-worker, fotogal-replay, fotogal-process), as the Helm chart does.
 #
-# The build stage runs exactly what CI runs: scripts/deps.sh (Debian packages), then
+# The build stage runs exactly what CI runs: scripts/deps.sh --shipped (Debian packages), then
 # scripts/build.sh --shipped (the shipped binaries only, no tests), then
 # scripts/runtime-packages.sh for the runtime stage's package list; keep any new build step
 # in the scripts, not here. scripts/image.sh builds this file with buildah and tests the
@@ -14,9 +14,13 @@ FROM debian:12 AS build
 WORKDIR /src
 # The packages first, so that code changes do not reinstall them.
 COPY scripts/deps.sh scripts/deps.sh
-RUN scripts/deps.sh
+RUN scripts/deps.sh --shipped
 COPY . .
-RUN bin="$(scripts/build.sh --shipped)/bin" \
+# The compiler cache survives between builds (a cache mount, not a layer): after a code change
+# only the changed files are compiled again.
+ENV CCACHE_DIR=/var/cache/ccache
+RUN --mount=type=cache,target=/var/cache/ccache,id=fotogal-ccache \
+    bin="$(scripts/build.sh --shipped)/bin" \
  && scripts/runtime-packages.sh "$bin" > /runtime-packages.txt \
  && mkdir /out \
  && for b in fotogal-ingest fotogal-worker fotogal-replay fotogal-process fotogal-devbroker; do \
