@@ -49,6 +49,8 @@ def adapt_pod_spec(spec, listen_port):
     # container (the image has none) on a systemd timer; the test calls the probe paths itself.
     for kind in ("startupProbe", "livenessProbe", "readinessProbe"):
         c.pop(kind, None)
+    # With host networking there is nothing to map, and podman refuses port mappings there.
+    c.pop("ports", None)
     # All pods share the host's network, where Kubernetes would give each its own; so the
     # listen address is loopback and, for replicas of one Deployment, port 0 (each picks a free
     # one and logs it as listen_port).
