@@ -104,11 +104,10 @@ debian_mirror() {
 }
 
 make_bases() {
-  local rootfs mirror
+  local mirror
   mirror="$(debian_mirror)"
   rootfs="$(mktemp -d /var/tmp/fotogal-rootfs.XXXXXX)"
-  # shellcheck disable=SC2064
-  trap "rm -rf '$rootfs'" RETURN
+  trap 'rm -rf "$rootfs"' EXIT
   say "no registry answers: making $base_build and $base_runtime with debootstrap from $mirror"
   debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >"$out/debootstrap.log" 2>&1 ||
     { tail -20 "$out/debootstrap.log" >&2; die "debootstrap failed (log: $out/debootstrap.log)"; }
@@ -127,6 +126,7 @@ make_bases() {
   find "$rootfs/usr/share/doc" -mindepth 1 ! -name copyright ! -type d -delete
   find "$rootfs/usr/share/doc" -mindepth 1 -type d -empty -delete
   tar -C "$rootfs" -c . | pm import "${changes[@]}" - "$base_runtime" >/dev/null
+  rm -rf "$rootfs"
 }
 
 cmd_bases() {
@@ -215,9 +215,8 @@ cmd_smoke() {
       die "$b --help failed in the image"
   done
   # fotogal-process on one real photo: decoding, face cascades, encoders, all from the image.
-  photo="$(find "${FOTOGAL_CORPUS:-$root/../shared/corpus}/photos" -maxdepth 1 -type f -name '*.jpg' |
-    sort | head -1)"
-  [[ -n "$photo" ]] || die "no photo in the corpus (set FOTOGAL_CORPUS)"
+  photo="${FOTOGAL_CORPUS:-$root/../shared/corpus}/photos/exif_jolla.jpg"
+  [[ -f "$photo" ]] || die "no $photo (set FOTOGAL_CORPUS)"
   work="$(mktemp -d)"
   chmod 0777 "$work"
   pm run --rm "${chart_like[@]}" -v "$photo:/in/photo.jpg:ro" -v "$work:/out" "$image" \
@@ -258,17 +257,22 @@ cmd_bench() {
     --podman "podman ${podman_flags[*]}" "$@"
 }
 
-case "${1:-}" in
-build) cmd_build ;;
-bases) cmd_bases ;;
-facts) cmd_facts ;;
-smoke) cmd_smoke ;;
-e2e) shift && cmd_e2e "$@" ;;
-bench) shift && cmd_bench "$@" ;;
-tag) tag ;;
-podman) shift && ensure_engine && pm "$@" ;;
-*)
-  sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2
-  exit 2
-  ;;
-esac
+main() {
+  case "${1:-}" in
+  build) cmd_build ;;
+  bases) cmd_bases ;;
+  facts) cmd_facts ;;
+  smoke) cmd_smoke ;;
+  e2e) shift && cmd_e2e "$@" ;;
+  bench) shift && cmd_bench "$@" ;;
+  tag) tag ;;
+  podman) shift && ensure_engine && pm "$@" ;;
+  *)
+    sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2
+    exit 2
+    ;;
+  esac
+}
+# On one line, so that bash has read all it runs before running it (the script may be edited
+# while a long build runs).
+main "$@"; exit

@@ -257,7 +257,8 @@ def main():
             problems.append(f"{summary['lost']} accepted uploads have no manifest")
 
         summary["replay"] = run_replay(pm, job, len(accepted), topics, brokers, problems)
-        summary["process"] = run_process(pm, args.image, photos[0], args.work, problems)
+        summary["process"] = run_process(pm, args.image, args.corpus / "photos" / "exif_jolla.jpg",
+                                         args.work, problems)
     except Exception as e:
         problems.append(f"{type(e).__name__}: {e}")
     finally:
