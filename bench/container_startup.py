@@ -94,8 +94,8 @@ def main():
 
             started = time.monotonic()
             proc = subprocess.Popen([str(work / "fotogal-worker")],
-                                    env=dict(os.environ, **env, FOTOGAL_GROUP=group + "h",
-                                             FOTOGAL_STORAGE=f"file://{work}/data"),
+                                    env={**os.environ, **env, "FOTOGAL_GROUP": group + "h",
+                                         "FOTOGAL_STORAGE": f"file://{work}/data"},
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
                 host.append(until_ready(args.port, started, lambda: proc.poll() is None))
