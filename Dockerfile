@@ -33,6 +33,7 @@ FROM debian:12-slim
 # documentation, manual pages and translations (copyright files stay), as Debian's slim
 # images do; the same rule is repeated here so that any base gets it.
 COPY --from=build /runtime-packages.txt /tmp/runtime-packages.txt
+ARG DEBIAN_FRONTEND=noninteractive
 RUN printf '%s\n' 'path-exclude /usr/share/doc/*' 'path-include /usr/share/doc/*/copyright' \
       'path-exclude /usr/share/man/*' 'path-exclude /usr/share/info/*' \
       'path-exclude /usr/share/locale/*' 'path-exclude /usr/share/lintian/*' \
