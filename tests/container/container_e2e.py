@@ -7,9 +7,10 @@ S3 server on this host: ingest (1 pod) and workers (2 pods). Real photos are upl
 the ingest pod while the worker Deployment is scaled to 4 and then to 1 (pods stopped with
 SIGTERM and the chart's grace period). Then: every accepted upload has a manifest and every
 rendition it names is in the bucket with the size it names; no image was processed twice
-(result events per image id on the results topic); the group's committed offsets reach the
-end offsets; every stopped worker exited 0 after a clean stop; the chart's probe paths answer
-200 on every pod. The chart's replay Job runs once (as a pod) and republishes every upload;
+(the workers' logs, every pod's, count processings per image id, and the result events on the
+results topic must equal processings plus redelivered-and-skipped per image); the group's
+committed offsets reach the end offsets; every stopped worker exited 0 after a clean stop;
+the chart's probe paths answer 200 on every pod. The chart's replay Job runs once (as a pod) and republishes every upload;
 fotogal-process runs once from the image on a photo.
 
 Needs: FOTOGAL_TEST_S3_ENDPOINT and AWS_* (the CTest s3server fixture sets them), the broker
@@ -245,14 +246,27 @@ def main():
         if not probes_answer(ports[last[0]], worker_probes):
             problems.append(f"{last[0]}: probes do not answer after the scale-in")
         checked = check_bucket(endpoint, bucket, accepted, problems)
-        duplicates = {i: n for i, n in counter.per_image().items() if n > 1}
+        handled, skipped = handled_counts(pm, pm.pods(wname))
+        duplicates = {i: n for i, n in handled.items() if n > 1}
+        events = counter.per_image()
+        # A redelivered upload whose manifest is current is skipped and its result announced
+        # again (by design), so result events = processings + such skips, per image.
+        unexplained = {i: (events.get(i, 0), handled[i], skipped[i]) for i in accepted
+                       if events.get(i, 0) != handled[i] + skipped[i]}
         summary.update(uploads=len(files), accepted=len(accepted), refused=uploader.refused,
                        manifests=checked["manifests"], statuses=checked["statuses"],
                        renditions_checked=checked["renditions"],
                        lost=len(set(accepted) - checked["found"]),
-                       processed_twice=len(duplicates), committed_equals_end=group_offsets)
+                       processed_twice=len(duplicates),
+                       redelivered_and_skipped=sum(skipped.values()),
+                       result_events=sum(events.values()), committed_equals_end=group_offsets)
         if duplicates:
-            problems.append(f"processed more than once: {duplicates}")
+            problems.append(f"processed more than once (image id: times): {duplicates}")
+        if set(accepted) - set(handled):
+            problems.append(f"no worker logged processing {set(accepted) - set(handled)}")
+        if unexplained:
+            problems.append(f"result events != processings + skips (events, processed, "
+                            f"skipped): {unexplained}")
         if summary["lost"]:
             problems.append(f"{summary['lost']} accepted uploads have no manifest")
 
@@ -274,6 +288,22 @@ def main():
     for p in problems:
         print(f"PROBLEM: {p}", file=sys.stderr)
     return 1 if problems else 0
+
+
+def handled_counts(pm, pods):
+    """Per image id, from every worker's log (stopped pods included): how many times a worker
+    processed it (processed or failed), and how many redeliveries found it done and skipped."""
+    handled, skipped = collections.Counter(), collections.Counter()
+    for pod in pods:
+        for line in pm.logs(f"{pod}-worker").splitlines():
+            if not line.startswith("{"):
+                continue
+            entry = json.loads(line)
+            if entry.get("msg") in ("image processed", "image failed"):
+                handled[entry["image_id"]] += 1
+            elif entry.get("msg") == "manifest is current, skipping":
+                skipped[entry["image_id"]] += 1
+    return handled, skipped
 
 
 def offsets_settled(group, topic):
