@@ -1,10 +1,11 @@
 # One image for every FotoGal binary; the container command picks which one runs
 # (fotogal-ingest, fotogal-worker, fotogal-replay, fotogal-process), as the Helm chart does.
 #
-# The build stage runs exactly what CI runs: scripts/deps.sh (Debian packages), then
-# scripts/build.sh. No container engine runs in the project's CI, so this file is kept to those
-# two scripts plus scripts/runtime-packages.sh, which scripts/check-chart.sh runs on the CI
-# build on every test run; keep any new build step in the scripts, not here.
+# The build stage runs exactly what CI runs: scripts/deps.sh --shipped (Debian packages), then
+# scripts/build.sh --shipped (the shipped binaries only, no tests), then
+# scripts/runtime-packages.sh for the runtime stage's package list; keep any new build step
+# in the scripts, not here. scripts/image.sh builds this file with buildah and tests the
+# image with podman (docs/container-image.md); Docker works as well:
 #
 #   docker build -t fotogal:0.1.0 .
 #   docker run --rm fotogal:0.1.0 fotogal-worker --help
@@ -13,24 +14,36 @@ FROM debian:12 AS build
 WORKDIR /src
 # The packages first, so that code changes do not reinstall them.
 COPY scripts/deps.sh scripts/deps.sh
-RUN scripts/deps.sh
+RUN scripts/deps.sh --shipped
 COPY . .
-RUN rm -rf build build-asan build-fuzz \
- && scripts/build.sh \
- && scripts/runtime-packages.sh build/bin > /runtime-packages.txt \
+# The compiler cache survives between builds (a cache mount, not a layer): after a code change
+# only the changed files are compiled again.
+ENV CCACHE_DIR=/var/cache/ccache
+RUN --mount=type=cache,target=/var/cache/ccache,id=fotogal-ccache \
+    bin="$(scripts/build.sh --shipped)/bin" \
+ && scripts/runtime-packages.sh "$bin" > /runtime-packages.txt \
  && mkdir /out \
  && for b in fotogal-ingest fotogal-worker fotogal-replay fotogal-process fotogal-devbroker; do \
-      install -m 0755 --strip "build/bin/$b" /out/ || exit 1; \
+      install -m 0755 --strip "$bin/$b" /out/ || exit 1; \
     done
 
 FROM debian:12-slim
 # Only the shared libraries the binaries load (computed above from the linked libraries), plus
-# the data files read at run time: TLS roots and the face cascades (opencv-data).
+# the data files read at run time: TLS roots and the face cascades (opencv-data). dpkg skips
+# documentation, manual pages and translations (copyright files stay), as Debian's slim
+# images do; the same rule is repeated here so that any base gets it.
 COPY --from=build /runtime-packages.txt /tmp/runtime-packages.txt
-RUN apt-get update -q \
+ARG DEBIAN_FRONTEND=noninteractive
+RUN printf '%s\n' 'path-exclude /usr/share/doc/*' 'path-include /usr/share/doc/*/copyright' \
+      'path-exclude /usr/share/man/*' 'path-exclude /usr/share/info/*' \
+      'path-exclude /usr/share/locale/*' 'path-exclude /usr/share/lintian/*' \
+      > /etc/dpkg/dpkg.cfg.d/fotogal-slim \
+ && apt-get update -q \
  && xargs -a /tmp/runtime-packages.txt apt-get install -y -q --no-install-recommends ca-certificates \
       opencv-data \
- && rm -rf /var/lib/apt/lists/* /tmp/runtime-packages.txt \
+ && apt-get clean \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/log/apt /var/log/dpkg.log \
+      /tmp/runtime-packages.txt \
  && groupadd --system --gid 10001 fotogal \
  && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \
       --shell /usr/sbin/nologin fotogal

@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# Configures and builds. Usage: scripts/build.sh [--sanitize]
-#   default     -> build/      (binaries in build/bin/)
-#   --sanitize  -> build-asan/ (AddressSanitizer + UndefinedBehaviorSanitizer)
+# Configures and builds. Usage: scripts/build.sh [--sanitize | --shipped]
+#   default     -> build/         (binaries in build/bin/)
+#   --sanitize  -> build-asan/    (AddressSanitizer + UndefinedBehaviorSanitizer)
+#   --shipped   -> build-shipped/ (no tests: only the binaries the container image ships)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dir="$root/build"
 flags=()
+targets=()
 if [[ "${1:-}" == "--sanitize" ]]; then
   dir="$root/build-asan"
   flags+=(-DFOTOGAL_SANITIZE=ON)
+elif [[ "${1:-}" == "--shipped" ]]; then
+  dir="$root/build-shipped"
+  flags+=(-DFOTOGAL_TESTS=OFF)
+  targets=(--target fotogal-ingest fotogal-worker fotogal-replay fotogal-process fotogal-devbroker)
 fi
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
@@ -17,5 +23,5 @@ command -v ccache >/dev/null && flags+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 if [[ ! -f "$dir/CMakeCache.txt" ]]; then
   cmake -S "$root" -B "$dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo "${flags[@]}" >&2
 fi
-cmake --build "$dir" -j "$(nproc)" >&2
+cmake --build "$dir" -j "$(nproc)" "${targets[@]}" >&2
 echo "$dir"

@@ -14,27 +14,12 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 chart="$root/charts/fotogal"
 bin_dir="${1:-$root/build/bin}"
 
-helm_version=v3.21.4
+# shellcheck source=scripts/tools.sh
+source "$root/scripts/tools.sh"  # helm's pinned version, go_tool
 helm_unittest_version=v1.1.2
 kubernetes_validate_version=1.37.0
-kube_version=1.33.0  # the Kubernetes version rendered and validated against
 
-tools="${FOTOGAL_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/fotogal/tools}"
-
-go_tool() {  # go_tool NAME MODULE VERSION -> path of the binary, installed if missing
-    local dir="$tools/$1-$3"
-    if [[ ! -x "$dir/$1" ]]; then
-        command -v go >/dev/null || {
-            echo "check-chart: Go 1.26+ is needed to install $1 ($2@$3)" >&2
-            exit 1
-        }
-        echo "installing $2@$3" >&2
-        GOBIN="$dir" GOFLAGS=-buildvcs=false go install "$2@$3" >&2
-    fi
-    echo "$dir/$1"
-}
-
-helm="$(go_tool helm helm.sh/helm/v3/cmd/helm "$helm_version")"
+helm="$(helm_tool)"
 
 # helm-unittest's go.mod has a replace directive, which `go install mod@version` refuses; so
 # its module is fetched from the Go proxy (checksum-verified) and built as the main module.

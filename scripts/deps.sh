@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the project needs, only those missing; uses sudo when not
-# root. Usage: scripts/deps.sh [--quickstart]   (--quickstart adds the sample images)
+# root. Usage: scripts/deps.sh [--quickstart | --shipped]
+#   --quickstart  adds the sample images
+#   --shipped     only what building the shipped binaries needs (the container image's build
+#                 stage: scripts/build.sh --shipped), without the test, fuzz and format tools
 set -euo pipefail
 
 packages=(
@@ -15,6 +18,13 @@ packages=(
   clang-14 libclang-rt-14-dev python3-venv
 )
 [[ "${1:-}" == "--quickstart" ]] && packages+=(sway-backgrounds)
+if [[ "${1:-}" == "--shipped" ]]; then
+  tests_only=" doctest-dev libvips-tools clang-format clang-14 libclang-rt-14-dev python3-venv "
+  for i in "${!packages[@]}"; do
+    [[ "$tests_only" == *" ${packages[$i]} "* ]] && unset "packages[$i]"
+  done
+  packages+=(ccache binutils)  # the image build's compiler cache; readelf for runtime-packages.sh
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -4,7 +4,9 @@
 #   2. starts a real Kafka broker (scripts/kafka.sh), builds and runs every test (doctest unit
 #      tests, storage integration tests against a local S3 server and a signature-checking OCI
 #      stand-in, the end-to-end runs, the scale test on the broker) with CTest, then the Helm
-#      chart checks (scripts/check-chart.sh) and the fuzz targets, briefly (scripts/fuzz.sh),
+#      chart checks (scripts/check-chart.sh), the container image (scripts/image.sh: built with
+#      buildah, smoke-run, and the chart's Deployments run on podman against the broker and
+#      the S3 server: ctest -L container) and the fuzz targets, briefly (scripts/fuzz.sh),
 #   3. builds again with AddressSanitizer + UndefinedBehaviorSanitizer and runs them again
 #      (all but the scale test).
 # Usage: scripts/test.sh [--no-sanitize]   (skip step 3 for a quicker local run)
@@ -42,10 +44,14 @@ fi
 
 echo "== build and test" >&2
 build="$("$root/scripts/build.sh")"  # assigned first, so a failed build stops the script
-run_suite "$build"
+run_suite "$build" -LE container
 
 echo "== Helm chart and container image checks" >&2
 "$root/scripts/check-chart.sh" "$build/bin"
+echo "== container image: build, smoke run, the chart's Deployments on podman" >&2
+"$root/scripts/image.sh" build
+"$root/scripts/image.sh" smoke
+run_suite "$build" -L container
 echo "== fuzz targets, 15 s each" >&2
 "$root/scripts/fuzz.sh" 15
 
@@ -57,5 +63,6 @@ if [[ "${1:-}" != "--no-sanitize" ]]; then
   build="$("$root/scripts/build.sh" --sanitize)"
   # The scale test (label integration) is left out here: it exercises processes, the broker
   # and delivery, not memory safety, and under the sanitizers it would take several minutes.
-  run_suite "$build" -LE integration
+  # The container test (label container) runs the image, not this build.
+  run_suite "$build" -LE 'integration|container'
 fi
