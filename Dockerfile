@@ -32,8 +32,14 @@ FROM debian:12-slim
 # the data files read at run time: TLS roots and the face cascades (opencv-data). dpkg skips
 # documentation, manual pages and translations (copyright files stay), as Debian's slim
 # images do; the same rule is repeated here so that any base gets it.
+#
+# libopencv_core links libGLX (OpenCV's OpenGL interop), and Debian's libglx0 hard-depends on
+# Mesa's DRI drivers, which pull LLVM, Z3, libxml2 and ICU: about 200 MB that only an OpenGL
+# context would load, and nothing here creates one. They are removed after the install; the
+# check after COPY below fails the build if any binary then misses a library.
 COPY --from=build /runtime-packages.txt /tmp/runtime-packages.txt
 ARG DEBIAN_FRONTEND=noninteractive
+ARG GL_DRIVER_STACK="libgl1-mesa-dri libllvm15 libz3-4 libxml2 libicu72"
 RUN printf '%s\n' 'path-exclude /usr/share/doc/*' 'path-include /usr/share/doc/*/copyright' \
       'path-exclude /usr/share/man/*' 'path-exclude /usr/share/info/*' \
       'path-exclude /usr/share/locale/*' 'path-exclude /usr/share/lintian/*' \
@@ -41,6 +47,7 @@ RUN printf '%s\n' 'path-exclude /usr/share/doc/*' 'path-include /usr/share/doc/*
  && apt-get update -q \
  && xargs -a /tmp/runtime-packages.txt apt-get install -y -q --no-install-recommends ca-certificates \
       opencv-data \
+ && dpkg --purge --force-depends $GL_DRIVER_STACK \
  && apt-get clean \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/log/apt /var/log/dpkg.log \
       /tmp/runtime-packages.txt \
@@ -48,6 +55,9 @@ RUN printf '%s\n' 'path-exclude /usr/share/doc/*' 'path-include /usr/share/doc/*
  && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \
       --shell /usr/sbin/nologin fotogal
 COPY --from=build /out/ /usr/local/bin/
+RUN for b in /usr/local/bin/fotogal-*; do \
+      if ldd "$b" | grep 'not found'; then echo "$b misses a library" >&2; exit 1; fi; \
+    done
 # Non-root; the root filesystem can be mounted read-only (the chart does), /tmp is the only
 # place written to besides a file:// storage volume.
 USER 10001:10001
