@@ -106,6 +106,7 @@ void ConsumerLoop::start(IncomingMessage m, Assigned& partition) {
     std::size_t busy = pool_.busy() + 1;
     if (busy > max_in_flight_.load()) max_in_flight_.store(busy);
     in_flight_gauge().add(1);
+    m.abandon = partition.abandon.get_token();  // ends a wait for the memory budget
     pool_.submit([this, m = std::move(m), tp, generation = partition.generation,
                   abandon = partition.abandon.get_token()] {
         auto result = handle_with_retries(handler_, m, abandon, settings_.retry);

@@ -6,9 +6,11 @@
 
 #include <cstdint>
 #include <stdexcept>
+#include <stop_token>
 #include <string>
 
 #include "common/kafka/event_publisher.hpp"
+#include "common/memory_budget.hpp"
 #include "common/storage/object_store.hpp"
 #include "workers/pipeline/recipe.hpp"
 
@@ -24,7 +26,8 @@ struct HandlerContext {
     kafka::EventPublisher& producer;
     const pipeline::Recipe& recipe;
     Topics topics;
-    std::string source;  // CloudEvents source of what this worker emits
+    std::string source;              // CloudEvents source of what this worker emits
+    MemoryBudget* memory = nullptr;  // images reserve their peak here first; null: no admission
 };
 
 struct IncomingMessage {
@@ -33,6 +36,7 @@ struct IncomingMessage {
     std::int64_t offset = 0;
     std::string key;
     std::string value;
+    std::stop_token abandon{};  // requested when the event is no longer ours (revoke, shutdown)
 };
 
 enum class Outcome { processed, failed, skipped, ignored, dead_lettered };

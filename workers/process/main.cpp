@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "common/cgroup_limits.hpp"
+#include "common/memory_budget_size.hpp"
 #include "workers/pipeline/recipe.hpp"
 #include "workers/process/process_file.hpp"
 
@@ -21,6 +23,9 @@ constexpr const char* kUsage =
     "  DIR/<file name>/<rendition>.<ext> and DIR/<file name>/manifest.json.\n"
     "  --recipe R   recipe JSON file (default: FOTOGAL_RECIPE, else the built-in recipe)\n"
     "  --json       print a JSON summary of every file on stdout\n"
+    "  FOTOGAL_MEMORY_BUDGET  memory one image may use, bytes or e.g. 512MiB (default auto:\n"
+    "               80% of the container's memory limit above 192 MiB; 0: no limit); an image\n"
+    "               whose estimated peak is larger fails with reason over_memory_budget\n"
     "  exit status: 0 all processed, 1 some file failed, 2 usage/recipe/I-O error\n";
 
 struct Options {
@@ -63,10 +68,14 @@ int main(int argc, char** argv) {
     try {
         Options options = parse(argc, argv);
         auto recipe = fotogal::pipeline::load_recipe(options.recipe);
+        const char* budget_setting = std::getenv("FOTOGAL_MEMORY_BUDGET");
+        fotogal::MemoryBudget memory(fotogal::memory_budget_from_setting(
+            budget_setting ? budget_setting : "", fotogal::read_cgroup_limits(),
+            fotogal::physical_memory_bytes()));
         nlohmann::json files = nlohmann::json::array();
         int failed = 0;
         for (const auto& file : options.files) {
-            auto summary = fotogal::process::process_file(file, recipe, options.out);
+            auto summary = fotogal::process::process_file(file, recipe, options.out, &memory);
             if (summary.at("status") != "processed") {
                 ++failed;
                 std::cerr << file << ": failed: " << summary["reason"]["message"].get<std::string>()

@@ -6,6 +6,7 @@
 
 #include "common/digest.hpp"
 #include "workers/pipeline/manifest.hpp"
+#include "workers/pipeline/memory_admission.hpp"
 #include "workers/pipeline/pipeline.hpp"
 #include "workers/pipeline/processing_error.hpp"
 
@@ -34,17 +35,20 @@ void write_bytes(const fs::path& path, const void* data, std::size_t size) {
 
 }  // namespace
 
-json process_file(const fs::path& file, const pipeline::Recipe& recipe, const fs::path& out_dir) {
+json process_file(const fs::path& file, const pipeline::Recipe& recipe, const fs::path& out_dir,
+                  MemoryBudget* memory) {
     auto started = std::chrono::steady_clock::now();
     auto bytes = read_bytes(file);
     pipeline::SourceInfo source{file.filename().string(), file.string(), bytes.size(),
                                 sha256_hex(bytes)};
     fs::path folder = out_dir / file.filename();
     fs::create_directories(folder);
+    MemoryBudget::Reservation reserved;  // before the job: given back after its buffers
     pipeline::Job job(bytes, recipe);
     json summary = {{"file", file.string()}};
     json manifest;
     try {
+        if (memory) reserved = pipeline::admit(*memory, bytes, recipe);
         pipeline::run_pipeline(job);
         manifest = pipeline::processed_manifest(job, source);
         json outputs = json::array();

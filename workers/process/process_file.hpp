@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "common/memory_budget.hpp"
 #include "workers/pipeline/recipe.hpp"
 
 namespace fotogal::process {
@@ -12,8 +13,9 @@ namespace fotogal::process {
 // Writes OUT/<file name>/<rendition>.<ext> and OUT/<file name>/manifest.json and returns a
 // summary {file, status, reason?, outputs: [{name, path, format, width, height, bytes}], ms}.
 // Never throws for a bad image (that is a `failed` status); throws std::runtime_error when
-// the input cannot be read or the outputs cannot be written.
+// the input cannot be read or the outputs cannot be written. With `memory`, the image's
+// estimated peak is reserved from it first (an image larger than the budget fails).
 nlohmann::json process_file(const std::filesystem::path& file, const pipeline::Recipe& recipe,
-                            const std::filesystem::path& out_dir);
+                            const std::filesystem::path& out_dir, MemoryBudget* memory = nullptr);
 
 }  // namespace fotogal::process
