@@ -128,3 +128,24 @@ TEST_CASE("memory estimate: thin pictures estimate their renditions of at least 
     CHECK(e.rendition_bytes > 0);
     CHECK(e.total < kPerImageOverhead + 200'000);
 }
+
+TEST_CASE("memory estimate: a PNG chunk declaring a huge length counts at that length") {
+    // libpng buffers an ancillary chunk whole before checking it: a 2 GB tEXt declared in a
+    // file of 60 bytes is 2 GB of memory, and must not be admitted beside other work.
+    auto bytes = png_start(64, 64, 8, 6);
+    for (int i = 0; i < 7; ++i) bytes.push_back(0);  // rest of IHDR data + CRC
+    for (std::uint8_t c : {0x7F, 0xFF, 0xFF, 0x00}) bytes.push_back(c);
+    for (char c : std::string("tEXtk")) bytes.push_back(static_cast<std::uint8_t>(c));
+    PixelLayout l = pixel_layout(header(formats::ImageFormat::png, 64, 64), bytes);
+    CHECK(l.decoder_full_size_bytes == 0x7FFFFF00u);
+    MemoryEstimate e = estimate_memory(header(formats::ImageFormat::png, 64, 64), l,
+                                       default_recipe(), bytes.size());
+    CHECK(e.total > 0x7FFFFF00u);
+    // Image data is streamed: a big IDAT is not a buffer of its size.
+    auto idat = png_start(64, 64, 8, 6);
+    for (int i = 0; i < 7; ++i) idat.push_back(0);
+    for (std::uint8_t c : {0x7F, 0xFF, 0xFF, 0x00}) idat.push_back(c);
+    for (char c : std::string("IDATx")) idat.push_back(static_cast<std::uint8_t>(c));
+    CHECK(pixel_layout(header(formats::ImageFormat::png, 64, 64), idat).decoder_full_size_bytes ==
+          13);  // the IHDR chunk's own 13 bytes
+}

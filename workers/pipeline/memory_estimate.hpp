@@ -23,7 +23,11 @@ struct MemoryEstimate {
 
 // Per image besides its pixels: OpenCV's resize and cvtColor row buffers, the encoders'
 // output, the face detector's image pyramid on the 512-pixel analysis copy, saliency, JSON.
-// Measured below 6 MiB for the corpus photos (bench/memory_admission.py); 8 MiB keeps room.
+//
+// The whole estimate errs high on purpose. fotogal-process's peak resident memory above that
+// of an 8x8 PNG (`/usr/bin/time -f %M`, FOTOGAL_MEMORY_BUDGET=0) against the estimate (which
+// FOTOGAL_MEMORY_BUDGET=1 prints): a 22 MP JPEG 33 MB / 52.5 MiB, a 16 MP JPEG 39 MB /
+// 63.7 MiB, a 16 MP 16-bit RGBA PNG 177 MB / 336 MiB, an 81 MP RGBA PNG 365 MB / 958 MiB.
 inline constexpr std::uint64_t kPerImageOverhead = 8ull << 20;
 
 // The peak, as the pipeline's steps hold buffers at once (the largest of):

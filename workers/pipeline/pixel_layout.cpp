@@ -29,10 +29,28 @@ std::optional<std::uint64_t> read_endian(Bytes b, std::uint64_t at, int size, bo
     return v;
 }
 
+// libpng reads an ancillary chunk (tEXt, sPLT, pCAL, ...) into a buffer of its declared
+// length before it can tell the chunk is cut short or junk: a 100-byte file declaring a 2 GB
+// tEXt chunk makes it allocate and fill 2 GB. Image data (IDAT) is streamed, not buffered.
+std::uint64_t largest_ancillary_chunk(Bytes b) {
+    std::uint64_t largest = 0;
+    std::size_t pos = 8;
+    while (auto length = read_be(b, pos, 4)) {
+        auto type = read_be(b, pos + 4, 4);
+        if (!type || *type == 0x49454E44) break;                                       // IEND
+        if (*type != 0x49444154) largest = std::max<std::uint64_t>(largest, *length);  // IDAT
+        std::uint64_t next = std::uint64_t{pos} + 12 + *length;
+        if (next >= b.size()) break;
+        pos = static_cast<std::size_t>(next);
+    }
+    return largest;
+}
+
 // IHDR: bit depth at 24, colour type at 25. OpenCV (and libpng with its expansions) turn
 // palette and grey + alpha into BGR(A) and keep 16 bits.
 PixelLayout png_layout(Bytes b) {
     PixelLayout l{4, 2, true};
+    l.decoder_full_size_bytes = largest_ancillary_chunk(b);
     if (b.size() < 26) return l;
     int depth = b[24], type = b[25];
     l.bytes_per_sample = depth == 16 ? 2 : 1;

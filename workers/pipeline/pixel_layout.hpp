@@ -17,8 +17,8 @@ struct PixelLayout {
     int bytes_per_sample = 1;      // 1 (8-bit), 2 (16-bit), 4 (float), 8 (double)
     bool alpha = true;             // the 8-bit picture after to_srgb keeps 4 channels
     bool shrinks_on_load = false;  // the decoder can decode at a fraction of the size (JPEG)
-    // Bytes the decoder holds for the whole full-size picture besides its output
-    // (progressive JPEG coefficients), 0 when it decodes in strips.
+    // Bytes the decoder holds besides its output: progressive JPEG coefficients of the
+    // full-size picture, the largest PNG ancillary chunk as declared; 0 for strip decoders.
     std::uint64_t decoder_full_size_bytes = 0;
 };
 
