@@ -219,6 +219,8 @@ Outcome handle_message(const HandlerContext& ctx, const IncomingMessage& m) {
     } else if (auto* ignored = std::get_if<events::Ignored>(&parsed)) {
         log::debug("event needs no work", {{"reason", ignored->reason}});
         outcome = Outcome::ignored;
+    } else if (!admit_bucket_event(ctx.bucket_events, std::get<events::ImageRequest>(parsed))) {
+        outcome = Outcome::ignored;  // logged and counted by admit_bucket_event
     } else {
         const auto& request = std::get<events::ImageRequest>(parsed);
         try {

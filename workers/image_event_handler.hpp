@@ -12,6 +12,7 @@
 #include "common/kafka/event_publisher.hpp"
 #include "common/memory_budget.hpp"
 #include "common/storage/object_store.hpp"
+#include "workers/bucket_event_scope.hpp"
 #include "workers/pipeline/recipe.hpp"
 
 namespace fotogal::worker {
@@ -26,7 +27,8 @@ struct HandlerContext {
     kafka::EventPublisher& producer;
     const pipeline::Recipe& recipe;
     Topics topics;
-    std::string source;              // CloudEvents source of what this worker emits
+    std::string source;  // CloudEvents source of what this worker emits
+    BucketEventScope bucket_events{};
     MemoryBudget* memory = nullptr;  // images reserve their peak here first; null: no admission
 };
 

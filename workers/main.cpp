@@ -40,7 +40,10 @@ std::vector<SettingSpec> worker_settings() {
           "memory the images in flight may use together, as bytes or e.g. 512MiB, 2GiB; each "
           "image reserves its estimated peak before decoding and waits for room (auto: 80% of "
           "the container's memory limit above 192 MiB; 0: no admission)"},
-         {"FOTOGAL_RECIPE", "", "recipe JSON file (empty: the built-in default recipe)"}},
+         {"FOTOGAL_RECIPE", "", "recipe JSON file (empty: the built-in default recipe)"},
+         {"FOTOGAL_DROPOFF_PREFIX", "",
+          "bucket events (OCI createobject) start work only for keys under this prefix "
+          "(empty: any key); never for originals/, renditions/ or manifests/"}},
     });
 }
 
@@ -84,6 +87,7 @@ int run(const Config& config) {
             std::_Exit(2);
         }
     });
+    worker::validate_dropoff_prefix(config.str("FOTOGAL_DROPOFF_PREFIX"));
     pipeline::Recipe recipe = pipeline::load_recipe(config.str("FOTOGAL_RECIPE"));
     auto store =
         storage::open_object_store(config.str("FOTOGAL_STORAGE"), settings::storage_lookup(config));
@@ -95,6 +99,7 @@ int run(const Config& config) {
         recipe,
         {config.str("FOTOGAL_TOPIC_RESULTS"), config.str("FOTOGAL_TOPIC_DLQ")},
         "/fotogal/worker/" + hostname(),
+        {config.str("FOTOGAL_DROPOFF_PREFIX")},
         &memory};
     worker::ConsumerLoop loop(kafka,
                               {.topic = config.str("FOTOGAL_TOPIC"),

@@ -118,7 +118,7 @@ TEST_CASE("admission in the worker's handler: budget respected, over-budget imag
     auto bytes = test::read_corpus(kPhoto);
     std::uint64_t each = pipeline::admission_bytes(bytes, recipe);
     MemoryBudget budget(each * 5 / 2);
-    worker::HandlerContext ctx{store, publisher, recipe, {"results", "dlq"}, "/test", &budget};
+    worker::HandlerContext ctx{store, publisher, recipe, {"results", "dlq"}, "/test", {}, &budget};
 
     std::vector<std::string> events;
     for (int i = 0; i < 6; ++i) {
@@ -171,7 +171,7 @@ TEST_CASE("admission in the worker's handler: a wait ended by abandon is a trans
     auto bytes = test::read_corpus(kPhoto);
     MemoryBudget budget(pipeline::admission_bytes(bytes, recipe));
     auto everything = budget.acquire(budget.total());  // no room for anyone
-    worker::HandlerContext ctx{store, publisher, recipe, {"results", "dlq"}, "/test", &budget};
+    worker::HandlerContext ctx{store, publisher, recipe, {"results", "dlq"}, "/test", {}, &budget};
     events::UploadFacts facts;
     facts.image_id = new_image_id();
     facts.object_key = keys::original(facts.image_id);

@@ -39,8 +39,25 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 {{- end }}
 
+{{/* repository:tag, or repository@digest when a digest is given (it pins the image). */}}
 {{- define "fotogal.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+{{- end }}
+
+{{/*
+Fails with an actionable message when the cluster lacks an API group a value asks for (KEDA's
+or the Prometheus Operator's CRDs): applying the chart would otherwise stop half-way with
+"no matches for kind". Call with (dict "root" $ "api" "keda.sh/v1alpha1" "what" "worker.keda"
+"install" "KEDA 2.10 or later").
+*/}}
+{{- define "fotogal.requireApi" -}}
+{{- if not (.root.Capabilities.APIVersions.Has .api) }}
+{{- fail (printf "%s is enabled, but the cluster has no %s API: install %s first (its CRDs), or turn %s off. With `helm template`, pass --api-versions %s." .what .api .install .what .api) }}
+{{- end }}
 {{- end }}
 
 {{- define "fotogal.storageScheme" -}}
@@ -56,6 +73,9 @@ Environment shared by every binary: Kafka, topics, storage, logging. Secrets com
 through secretKeyRef or mounted files, never as values.
 */}}
 {{- define "fotogal.commonEnv" -}}
+{{- if regexMatch "(^|;)[[:space:]]*(message\\.send\\.max\\.retries|retries)[[:space:]]*=" .Values.kafka.properties }}
+{{- fail "kafka.properties must not set message.send.max.retries/retries: the producers retry without limit inside their delivery timeout (DESIGN §5), and properties are applied last, so a count would override that and turn broker hiccups into 503s and lost result events" }}
+{{- end -}}
 - name: FOTOGAL_KAFKA_BROKERS
   value: {{ .Values.kafka.brokers | quote }}
 - name: FOTOGAL_KAFKA_SECURITY_PROTOCOL
@@ -116,17 +136,27 @@ through secretKeyRef or mounted files, never as values.
   value: {{ .Values.logLevel | quote }}
 {{- end }}
 
-{{/* Volumes every pod gets: a writable /tmp and the mounted secrets and storage. */}}
+{{/*
+Volumes every pod gets: a writable /tmp (capped, so a runaway temp file evicts the pod rather
+than filling the node) and the mounted secrets and storage. Call with
+(dict "root" $ "tmpSizeLimit" "1Gi").
+*/}}
 {{- define "fotogal.commonVolumes" -}}
+{{- $root := .root -}}
 - name: tmp
-  emptyDir: {}
+  emptyDir:
+    {{- with .tmpSizeLimit }}
+    sizeLimit: {{ . }}
+    {{- else }} {}
+    {{- end }}
+{{- with $root }}
 {{- with .Values.kafka.sasl.existingSecret }}
 - name: kafka-sasl
   secret:
     secretName: {{ . }}
     items:
-      - key: {{ $.Values.kafka.sasl.passwordKey }}
-        path: {{ $.Values.kafka.sasl.passwordKey }}
+      - key: {{ $root.Values.kafka.sasl.passwordKey }}
+        path: {{ $root.Values.kafka.sasl.passwordKey }}
 {{- end }}
 {{- with .Values.storage.oci.existingSecret }}
 - name: oci-api-key
@@ -139,6 +169,7 @@ through secretKeyRef or mounted files, never as values.
 - name: data
   persistentVolumeClaim:
     claimName: {{ include "fotogal.fileClaimName" . }}
+{{- end }}
 {{- end }}
 {{- end }}
 
@@ -192,4 +223,44 @@ readinessProbe:
   periodSeconds: 5
   timeoutSeconds: 3
   failureThreshold: 3
+{{- end }}
+
+{{/*
+Scheduling of one component's pods: priority class, spread over zones, OCI fault domains and
+nodes, node selector, tolerations, affinity. Call with (dict "root" $ "values" .Values.worker
+"component" "worker").
+*/}}
+{{- define "fotogal.podScheduling" -}}
+{{- $root := .root }}
+{{- $v := .values }}
+{{- $component := .component }}
+{{- with (default $root.Values.priorityClassName $v.priorityClassName) }}
+priorityClassName: {{ . }}
+{{- end }}
+{{- if $v.topologySpreadConstraints }}
+topologySpreadConstraints:
+  {{- toYaml $v.topologySpreadConstraints | nindent 2 }}
+{{- else if $root.Values.topologySpread.enabled }}
+topologySpreadConstraints:
+  {{- range $root.Values.topologySpread.topologyKeys }}
+  - maxSkew: {{ $root.Values.topologySpread.maxSkew }}
+    topologyKey: {{ . }}
+    whenUnsatisfiable: {{ $root.Values.topologySpread.whenUnsatisfiable }}
+    labelSelector:
+      matchLabels:
+        {{- include "fotogal.selectorLabels" (dict "root" $root "component" $component) | nindent 8 }}
+  {{- end }}
+{{- end }}
+{{- with $v.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $v.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $v.affinity }}
+affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
 {{- end }}

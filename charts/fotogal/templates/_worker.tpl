@@ -30,6 +30,7 @@ spec:
   {{- if not (or $v.keda.enabled $v.hpa.enabled) }}
   replicas: {{ $v.replicaCount }}
   {{- end }}
+  revisionHistoryLimit: {{ $root.Values.revisionHistoryLimit }}
   selector:
     matchLabels:
       {{- include "fotogal.selectorLabels" (dict "root" $root "component" (.component | kebabcase)) | nindent 6 }}
@@ -70,6 +71,8 @@ spec:
               value: {{ $v.group | quote }}
             - name: FOTOGAL_SHUTDOWN_GRACE
               value: {{ $v.shutdownGraceSeconds | quote }}
+            - name: FOTOGAL_DROPOFF_PREFIX
+              value: {{ $root.Values.bucketEvents.dropoffPrefix | quote }}
             {{- with $v.concurrency }}
             - name: FOTOGAL_WORKER_CONCURRENCY
               value: {{ . | quote }}
@@ -94,24 +97,13 @@ spec:
               readOnly: true
             {{- end }}
       volumes:
-        {{- include "fotogal.commonVolumes" $root | nindent 8 }}
+        {{- include "fotogal.commonVolumes" (dict "root" $root "tmpSizeLimit" $v.tmpSizeLimit) | nindent 8 }}
         {{- if $root.Values.recipe }}
         - name: recipe
           configMap:
             name: {{ include "fotogal.fullname" $root }}-recipe
         {{- end }}
-      {{- with $v.nodeSelector }}
-      nodeSelector:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
-      {{- with $v.tolerations }}
-      tolerations:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
-      {{- with $v.affinity }}
-      affinity:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
+      {{- include "fotogal.podScheduling" (dict "root" $root "values" $v "component" (.component | kebabcase)) | trim | nindent 6 }}
 {{- end }}
 
 {{/* PodDisruptionBudget of a worker Deployment; same arguments. */}}
@@ -172,6 +164,10 @@ hands KEDA the same SASL credentials as the workers (from the same Secret). Same
 {{- $root := .root }}
 {{- $v := .values }}
 {{- if $v.keda.enabled }}
+{{- include "fotogal.requireApi" (dict "root" $root "api" "keda.sh/v1alpha1" "what" (printf "%s.keda" .component) "install" "KEDA 2.10 or later") }}
+{{- if and (gt (int $v.keda.minReplicaCount) 0) (gt (int $v.keda.activationLagThreshold) 0) }}
+{{- fail (printf "%s.keda.activationLagThreshold (%v) does nothing with minReplicaCount %v: KEDA uses it only to scale between 0 and 1 replicas. Set it to 0, or minReplicaCount to 0" .component $v.keda.activationLagThreshold $v.keda.minReplicaCount) }}
+{{- end }}
 {{- $name := printf "%s-%s" (include "fotogal.fullname" $root) (.component | kebabcase) }}
 {{- $sasl := $root.Values.kafka.sasl.existingSecret }}
 {{- $tls := hasSuffix "SSL" $root.Values.kafka.securityProtocol }}
@@ -207,6 +203,21 @@ spec:
   cooldownPeriod: {{ $v.keda.cooldownPeriod }}
   minReplicaCount: {{ $v.keda.minReplicaCount }}
   maxReplicaCount: {{ $v.keda.maxReplicaCount }}
+  {{- with $v.keda.fallback }}
+  {{- if .replicas }}
+  # While the lag cannot be read (broker or credentials trouble), hold this many replicas
+  # instead of freezing at whatever count the last good reading gave.
+  fallback:
+    failureThreshold: {{ .failureThreshold }}
+    replicas: {{ .replicas }}
+  {{- end }}
+  {{- end }}
+  {{- with $v.keda.behavior }}
+  advanced:
+    horizontalPodAutoscalerConfig:
+      behavior:
+        {{- toYaml . | nindent 8 }}
+  {{- end }}
   triggers:
     - type: kafka
       metadata:
@@ -214,7 +225,9 @@ spec:
         consumerGroup: {{ $v.group | quote }}
         topic: {{ default .defaultTopic $v.topic | quote }}
         lagThreshold: {{ $v.keda.lagThreshold | quote }}
+        {{- if eq (int $v.keda.minReplicaCount) 0 }}
         activationLagThreshold: {{ $v.keda.activationLagThreshold | quote }}
+        {{- end }}
         offsetResetPolicy: {{ $v.keda.offsetResetPolicy | quote }}
         {{- if $sasl }}
         {{- /* KEDA names the mechanisms differently from librdkafka. */}}
