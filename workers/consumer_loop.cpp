@@ -121,6 +121,7 @@ void ConsumerLoop::start(IncomingMessage m, Assigned& partition) {
     std::size_t busy = pool_.busy() + 1;
     if (busy > max_in_flight_.load()) max_in_flight_.store(busy);
     in_flight_gauge().add(1);
+    m.abandon = partition.abandon.get_token();  // ends a wait for the memory budget
     std::uint64_t id = next_job_++;
     {
         std::lock_guard lock(started_mutex_);

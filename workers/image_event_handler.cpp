@@ -10,6 +10,7 @@
 #include "common/metrics.hpp"
 #include "common/object_keys.hpp"
 #include "workers/pipeline/manifest.hpp"
+#include "workers/pipeline/memory_admission.hpp"
 #include "workers/pipeline/pipeline.hpp"
 #include "workers/pipeline/processing_error.hpp"
 
@@ -188,6 +189,17 @@ Outcome process(const HandlerContext& ctx, const IncomingMessage& m,
     source.size = original->size();
     source.sha256 = sha256_hex(*original);
 
+    // Reserved before any pixel is decoded and declared before the job, so it is given back
+    // only once the job's buffers are gone.
+    MemoryBudget::Reservation memory;
+    try {
+        if (ctx.memory) memory = pipeline::admit(*ctx.memory, *original, ctx.recipe, m.abandon);
+    } catch (const pipeline::ProcessingError& e) {
+        return fail(ctx, m, nullptr, source, e.code(), e.what());
+    } catch (const AdmissionInterrupted& e) {
+        // Not done and not failed: the event is no longer ours (revoke, shutdown).
+        throw Error(ErrorKind::transient, "admission_interrupted", e.what());
+    }
     pipeline::Job job(*original, ctx.recipe);
     try {
         metrics::counter("fotogal_pipeline_runs_total", "images run through the pipeline").inc();

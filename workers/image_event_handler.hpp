@@ -8,6 +8,7 @@
 
 #include "common/errors.hpp"
 #include "common/kafka/event_publisher.hpp"
+#include "common/memory_budget.hpp"
 #include "common/storage/object_store.hpp"
 #include "workers/bucket_event_scope.hpp"
 #include "workers/incoming_message.hpp"
@@ -27,6 +28,7 @@ struct HandlerContext {
     Topics topics;
     std::string source;  // CloudEvents source of what this worker emits
     BucketEventScope bucket_events{};
+    MemoryBudget* memory = nullptr;  // images reserve their peak here first; null: no admission
 };
 
 enum class Outcome { processed, failed, skipped, ignored, dead_lettered };

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@ struct IncomingMessage {
     std::int64_t offset = 0;
     std::string key;
     std::string value;
+    std::stop_token abandon{};  // requested when the event is no longer ours (revoke, shutdown)
 };
 
 struct AttemptRecord {

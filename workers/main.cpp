@@ -8,9 +8,11 @@
 #include <opencv2/core/utils/logger.hpp>
 #include <thread>
 
+#include "common/cgroup_limits.hpp"
 #include "common/http/http_server.hpp"
 #include "common/kafka/producer.hpp"
 #include "common/log.hpp"
+#include "common/memory_budget_size.hpp"
 #include "common/program_main.hpp"
 #include "common/settings.hpp"
 #include "common/shutdown_signal.hpp"
@@ -33,8 +35,12 @@ std::vector<SettingSpec> worker_settings() {
           "topic this worker consumes (the uploads or the reprocess topic)"},
          {"FOTOGAL_GROUP", "fotogal-workers", "consumer group of this worker deployment"},
          {"FOTOGAL_WORKER_CONCURRENCY", "0",
-          "events handled at once by this process (0: one per CPU core); when that many are "
-          "in flight the worker pauses fetching"},
+          "events handled at once by this process (0: the container's CPU quota rounded up, "
+          "else one per CPU core); when that many are in flight the worker pauses fetching"},
+         {"FOTOGAL_MEMORY_BUDGET", "auto",
+          "memory the images in flight may use together, as bytes or e.g. 512MiB, 2GiB; each "
+          "image reserves its estimated peak before decoding and waits for room (auto: 80% of "
+          "the container's memory limit above 192 MiB; 0: no admission)"},
          {"FOTOGAL_RECIPE", "", "recipe JSON file (empty: the built-in default recipe)"},
          {"FOTOGAL_DROPOFF_PREFIX", "",
           "bucket events (OCI createobject) start work only for keys under this prefix "
@@ -52,12 +58,12 @@ std::string hostname() {
     return buf;
 }
 
-int concurrency_from(const Config& config) {
+int concurrency_from(const Config& config, const CgroupLimits& limits) {
     auto n = config.integer("FOTOGAL_WORKER_CONCURRENCY");
     if (n < 0 || n > 1024)
-        throw ConfigError("FOTOGAL_WORKER_CONCURRENCY must be 0 (one per core) to 1024, not " +
+        throw ConfigError("FOTOGAL_WORKER_CONCURRENCY must be 0 (one per CPU) to 1024, not " +
                           std::to_string(n));
-    return n > 0 ? int(n) : int(std::max(1u, std::thread::hardware_concurrency()));
+    return n > 0 ? int(n) : default_concurrency(limits, std::thread::hardware_concurrency());
 }
 
 int max_attempts_from(const Config& config) {
@@ -75,11 +81,15 @@ int run(const Config& config) {
     // A refused image is reported in our JSON log and its manifest; OpenCV's own
     // plain-text warnings about the same file would only break the log format.
     cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
-    int concurrency = concurrency_from(config);
-    // Each event runs the pipeline on one thread; N events at once already use N cores, so
-    // OpenCV's own worker threads get only what is left, to avoid oversubscribing the CPU.
-    int cores = int(std::max(1u, std::thread::hardware_concurrency()));
-    cv::setNumThreads(std::max(1, cores / concurrency));
+    CgroupLimits limits = read_cgroup_limits();
+    int concurrency = concurrency_from(config, limits);
+    // Each event runs the pipeline on one thread; N events at once already use N CPUs, so
+    // OpenCV's own worker threads get only what is left, to avoid oversubscribing the CPU
+    // (the pod's quota, not the node's cores: past the quota every thread is throttled).
+    int cpus = usable_cpus(limits, std::thread::hardware_concurrency());
+    cv::setNumThreads(std::max(1, cpus / concurrency));
+    MemoryBudget memory(memory_budget_from_setting(config.str("FOTOGAL_MEMORY_BUDGET"), limits,
+                                                   physical_memory_bytes()));
     auto grace = config.seconds("FOTOGAL_SHUTDOWN_GRACE");
     // First, so every thread started below inherits the blocked signal mask. The loop itself
     // keeps the grace period (finish, commit, leave the group); this is only the backstop for
@@ -105,7 +115,8 @@ int run(const Config& config) {
         recipe,
         {config.str("FOTOGAL_TOPIC_RESULTS"), config.str("FOTOGAL_TOPIC_DLQ")},
         "/fotogal/worker/" + hostname(),
-        {config.str("FOTOGAL_DROPOFF_PREFIX")}};
+        {config.str("FOTOGAL_DROPOFF_PREFIX")},
+        &memory};
     worker::RetryBudget budget{.max_attempts = max_attempts_from(config)};
     worker::ConsumerLoop loop(
         kafka,
@@ -133,6 +144,7 @@ int run(const Config& config) {
                                {"concurrency", concurrency},
                                {"max_attempts", budget.max_attempts},
                                {"stuck_after_s", stuck_after.count() / 1000},
+                               {"memory_budget_bytes", memory.total()},
                                {"topic", config.str("FOTOGAL_TOPIC")}});
     std::size_t abandoned = loop.run(stop.get_token());
     http.stop();

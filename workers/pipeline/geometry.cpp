@@ -27,6 +27,13 @@ cv::Size rendition_size(const RenditionSpec& spec, int w, int h) {
     return s;
 }
 
+cv::Size fit_longest_side(cv::Size size, int longest) {
+    int w = std::max(1, size.width), h = std::max(1, size.height);
+    double scale = std::min(1.0, static_cast<double>(longest) / std::max(w, h));
+    return {std::max(1, static_cast<int>(std::lround(w * scale))),
+            std::max(1, static_cast<int>(std::lround(h * scale)))};
+}
+
 cv::Size shrink_on_load_target(const Recipe& recipe, int w, int h) {
     cv::Size needed(1, 1);
     for (const auto& spec : recipe.renditions) {

@@ -18,6 +18,11 @@ cv::Size scaled_size(const RenditionSpec& spec, int w, int h);
 // The size of the finished rendition: scaled_size for fit, clipped to the box for cover.
 cv::Size rendition_size(const RenditionSpec& spec, int w, int h);
 
+// `size` shrunk (never grown) so its longer side is at most `longest`, aspect kept, and
+// each side at least 1 pixel: a 512 x 1 picture brought to 32 across is 32 x 1, not 32 x 0
+// (cv::resize's scale factors round a side to 0 and assert).
+cv::Size fit_longest_side(cv::Size size, int longest);
+
 // The smallest picture that still covers every rendition of the recipe (the largest
 // rendition's scaled size), for a picture of w x h.
 cv::Size shrink_on_load_target(const Recipe& recipe, int w, int h);

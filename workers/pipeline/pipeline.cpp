@@ -1,6 +1,7 @@
 #include "workers/pipeline/pipeline.hpp"
 
 #include <array>
+#include <opencv2/core.hpp>
 
 #include "workers/pipeline/processing_error.hpp"
 #include "workers/pipeline/steps/steps.hpp"
@@ -26,6 +27,19 @@ constexpr std::array kSteps = {
 
 }  // namespace
 
+void run_step(const Step& step, Job& job) {
+    try {
+        step.run(job);
+    } catch (const cv::Exception& e) {
+        std::string size = job.header ? std::to_string(job.header->width) + "x" +
+                                            std::to_string(job.header->height)
+                                      : "of unknown size";
+        throw ProcessingError("image_operation_failed",
+                              "step " + std::string(step.name) + " could not handle this " + size +
+                                  " picture: " + e.err + " (in " + e.func + ")");
+    }
+}
+
 std::span<const Step> pipeline_steps() {
     return kSteps;
 }
@@ -34,7 +48,7 @@ void run_pipeline(Job& job) {
     using namespace std::chrono;
     for (const Step& step : kSteps) {
         auto t0 = steady_clock::now();
-        step.run(job);
+        run_step(step, job);
         auto t1 = steady_clock::now();
         job.timings_ms[std::string(step.name)] = duration<double, std::milli>(t1 - t0).count();
         auto total = duration_cast<milliseconds>(t1 - job.started).count();

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "common/cgroup_limits.hpp"
+#include "common/memory_budget_size.hpp"
 #include "workers/pipeline/recipe.hpp"
 #include "workers/process/process_file.hpp"
 
@@ -22,6 +24,9 @@ constexpr const char* kUsage =
     "  DIR/<file name>/<rendition>.<ext> and DIR/<file name>/manifest.json.\n"
     "  --recipe R   recipe JSON file (default: FOTOGAL_RECIPE, else the built-in recipe)\n"
     "  --json       print a JSON summary of every file on stdout\n"
+    "  FOTOGAL_MEMORY_BUDGET  memory one image may use, bytes or e.g. 512MiB (default auto:\n"
+    "               80% of the container's memory limit above 192 MiB; 0: no limit); an image\n"
+    "               whose estimated peak is larger fails with reason over_memory_budget\n"
     "  exit status: 0 all processed, 1 some file failed (the others are processed\n"
     "  anyway), 2 usage or recipe error, or an output that cannot be written\n";
 
@@ -65,10 +70,14 @@ int main(int argc, char** argv) {
     try {
         Options options = parse(argc, argv);
         auto recipe = fotogal::pipeline::load_recipe(options.recipe);
+        const char* budget_setting = std::getenv("FOTOGAL_MEMORY_BUDGET");
+        fotogal::MemoryBudget memory(fotogal::memory_budget_from_setting(
+            budget_setting ? budget_setting : "", fotogal::read_cgroup_limits(),
+            fotogal::physical_memory_bytes()));
         nlohmann::json files = nlohmann::json::array();
         int failed = 0;
         for (const auto& file : options.files) {
-            auto summary = fotogal::process::process_file(file, recipe, options.out);
+            auto summary = fotogal::process::process_file(file, recipe, options.out, &memory);
             if (summary.at("status") != "processed") {
                 ++failed;
                 std::cerr << file

@@ -8,6 +8,7 @@
 #include "common/digest.hpp"
 #include "common/errors.hpp"
 #include "workers/pipeline/manifest.hpp"
+#include "workers/pipeline/memory_admission.hpp"
 #include "workers/pipeline/pipeline.hpp"
 #include "workers/pipeline/processing_error.hpp"
 
@@ -77,13 +78,15 @@ json run_and_write(pipeline::Job& job, const pipeline::SourceInfo& source, const
 
 }  // namespace
 
-json process_file(const fs::path& file, const pipeline::Recipe& recipe, const fs::path& out_dir) {
+json process_file(const fs::path& file, const pipeline::Recipe& recipe, const fs::path& out_dir,
+                  MemoryBudget* memory) {
     auto started = std::chrono::steady_clock::now();
     pipeline::SourceInfo source{file.filename().string(), file.string(), 0, ""};
     fs::path folder = out_dir / file.filename();
     create_folder(folder);
     json summary = {{"file", file.string()}};
     std::vector<std::uint8_t> bytes;
+    MemoryBudget::Reservation reserved;  // before the job: given back after its buffers
     std::optional<pipeline::Job> job;
     json manifest;
     auto failed = [&](const std::string& code, const std::string& message) {
@@ -98,6 +101,7 @@ json process_file(const fs::path& file, const pipeline::Recipe& recipe, const fs
         source.size = bytes.size();
         source.sha256 = sha256_hex(bytes);
         job.emplace(bytes, recipe);
+        if (memory) reserved = pipeline::admit(*memory, bytes, recipe);
         manifest = run_and_write(*job, source, folder, summary);
     } catch (const Error& e) {
         if (e.kind() == ErrorKind::fatal) throw;

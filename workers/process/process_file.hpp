@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "common/memory_budget.hpp"
 #include "workers/pipeline/recipe.hpp"
 
 namespace fotogal::process {
@@ -13,8 +14,9 @@ namespace fotogal::process {
 // summary {file, status, reason?, outputs: [{name, path, format, width, height, bytes}], ms}.
 // Never throws for a bad or unreadable input file (that is a `failed` status, code
 // `unreadable` for a file that cannot be read); throws a fatal Error when the outputs cannot
-// be written.
+// be written. With `memory`, the image's estimated peak is reserved from it first (an image
+// larger than the budget fails with over_memory_budget).
 nlohmann::json process_file(const std::filesystem::path& file, const pipeline::Recipe& recipe,
-                            const std::filesystem::path& out_dir);
+                            const std::filesystem::path& out_dir, MemoryBudget* memory = nullptr);
 
 }  // namespace fotogal::process

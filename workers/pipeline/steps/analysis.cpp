@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <opencv2/imgproc.hpp>
 
+#include "workers/pipeline/geometry.hpp"
 #include "workers/pipeline/steps/steps.hpp"
 
 namespace fotogal::pipeline::steps {
@@ -30,10 +31,7 @@ cv::Mat to_bgr8(const cv::Mat& image) {
 // still covers it.
 void analysis(Job& job) {
     const cv::Mat* source = &job.image;
-    double longest = std::max(job.image.cols, job.image.rows);
-    double scale = std::min(1.0, kAnalysisSide / longest);
-    cv::Size target(std::max(1, static_cast<int>(std::lround(job.image.cols * scale))),
-                    std::max(1, static_cast<int>(std::lround(job.image.rows * scale))));
+    cv::Size target = fit_longest_side(job.image.size(), kAnalysisSide);
     for (const auto& r : job.renditions) {
         const cv::Mat& m = r.pixels;
         if (m.cols >= target.width && m.rows >= target.height && m.total() < source->total())

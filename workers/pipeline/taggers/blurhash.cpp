@@ -5,6 +5,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "workers/pipeline/blurhash.hpp"
+#include "workers/pipeline/geometry.hpp"
 #include "workers/pipeline/taggers/tagger.hpp"
 
 namespace fotogal::pipeline::taggers {
@@ -15,8 +16,8 @@ void run(Job& job, const nlohmann::json& settings) {
     int nx = std::clamp(settings.at("x_components").get<int>(), 1, 9);
     int ny = std::clamp(settings.at("y_components").get<int>(), 1, 9);
     cv::Mat small;
-    double scale = std::min(1.0, 32.0 / std::max(job.analysis.cols, job.analysis.rows));
-    cv::resize(job.analysis, small, {}, scale, scale, cv::INTER_AREA);
+    cv::resize(job.analysis, small, fit_longest_side(job.analysis.size(), 32), 0, 0,
+               cv::INTER_AREA);
     job.tags["blurhash"] = blurhash_encode(small, nx, ny);
 }
 

@@ -8,6 +8,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "workers/pipeline/geometry.hpp"
 #include "workers/pipeline/taggers/tagger.hpp"
 
 namespace fotogal::pipeline::taggers {
@@ -55,8 +56,8 @@ void run(Job& job, const nlohmann::json& settings) {
     int k = std::clamp(settings.at("count").get<int>(), 1, 12);
     double min_share = settings.at("min_share").get<double>();
     cv::Mat small, lab;
-    double scale = std::min(1.0, 64.0 / std::max(job.analysis.cols, job.analysis.rows));
-    cv::resize(job.analysis, small, {}, scale, scale, cv::INTER_AREA);
+    cv::resize(job.analysis, small, fit_longest_side(job.analysis.size(), 64), 0, 0,
+               cv::INTER_AREA);
     small.convertTo(small, CV_32F, 1.0 / 255);
     cv::cvtColor(small, lab, cv::COLOR_BGR2Lab);
     cv::Mat samples = lab.reshape(1, static_cast<int>(lab.total()));
