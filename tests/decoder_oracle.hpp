@@ -4,6 +4,7 @@
 // files.
 #pragma once
 
+#include <doctest/doctest.h>
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
@@ -56,6 +57,15 @@ inline std::string failure(const Decoder& decode, const std::vector<std::uint8_t
 inline double max_abs_diff(const cv::Mat& a, const cv::Mat& b) {
     if (a.size() != b.size() || a.type() != b.type()) return -1;
     return cv::norm(a, b, cv::NORM_INF);
+}
+
+// `decode` reads `bytes` exactly as OpenCV did: the same type and every pixel the same.
+inline void check_same_as_oracle(const Decoder& decode, const std::vector<std::uint8_t>& bytes) {
+    cv::Mat expected = oracle(bytes);
+    REQUIRE_FALSE(expected.empty());
+    cv::Mat actual = decode(bytes, worker_request()).pixels;
+    CHECK(actual.type() == expected.type());
+    CHECK(max_abs_diff(actual, expected) == 0);
 }
 
 // Every file in formats/ and bad/ that sniffs as `format` (by its bytes, as the worker does).

@@ -73,11 +73,7 @@ std::vector<std::uint8_t> rows(const std::vector<std::vector<std::uint8_t>>& in)
 }
 
 void check_same_as_oracle(const std::vector<std::uint8_t>& bytes) {
-    cv::Mat expected = oracle(bytes);
-    REQUIRE_FALSE(expected.empty());
-    cv::Mat actual = decode(bytes);
-    CHECK(actual.type() == expected.type());
-    CHECK(max_abs_diff(actual, expected) == 0);
+    fotogal::test::check_same_as_oracle(decode_bmp, bytes);
 }
 
 }  // namespace
