@@ -153,7 +153,8 @@ def main():
                         "s3": {"existingSecret": secret}},
             "ingest": {"port": args.ingest_port},
             "worker": {"group": f"{run}-workers"},
-            "replay": {"since": since.strftime("%Y-%m-%dT%H:%M:%SZ"), "group": f"{run}-replay"},
+            "replay": {"runId": run, "since": since.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                       "group": f"{run}-replay"},
         }
         (args.work / "run-values.yaml").write_text(json.dumps(run_values))
         objects = chart_pods.render(args.helm, ROOT / "charts" / "fotogal", run,
