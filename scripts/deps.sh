@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the project needs, only those missing; uses sudo when not
-# root. Usage: scripts/deps.sh [--quickstart | --shipped]
+# root. Usage: scripts/deps.sh [--quickstart | --shipped | --packages NAME...]
 #   --quickstart  adds the sample images
 #   --shipped     only what building the shipped binaries needs (the container image's build
 #                 stage: scripts/build.sh --shipped), without the test, fuzz and format tools
+#   --packages    only the packages named (what another script needs for itself: the container
+#                 engine for scripts/image.sh, Java and Maven for scripts/kafka.sh)
 set -euo pipefail
 
 packages=(
@@ -18,6 +20,7 @@ packages=(
   clang-14 libclang-rt-14-dev python3-venv
 )
 [[ "${1:-}" == "--quickstart" ]] && packages+=(sway-backgrounds)
+[[ "${1:-}" == "--packages" ]] && packages=("${@:2}")
 if [[ "${1:-}" == "--shipped" ]]; then
   tests_only=" doctest-dev libvips-tools clang-format clang-14 libclang-rt-14-dev python3-venv "
   for i in "${!packages[@]}"; do

@@ -47,18 +47,7 @@ die() {
 # --- engine setup -------------------------------------------------------------------------
 
 ensure_engine() {
-  local missing=() p
-  for p in buildah podman runc uidmap slirp4netns debootstrap; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  if [[ ${#missing[@]} -gt 0 ]]; then
-    say "installing: ${missing[*]}"
-    local sudo=""
-    [[ $(id -u) -ne 0 ]] && sudo="sudo"
-    export DEBIAN_FRONTEND=noninteractive
-    $sudo apt-get update -q >&2
-    $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
-  fi
+  "$root/scripts/deps.sh" --packages buildah podman runc uidmap slirp4netns debootstrap
   if [[ -z "${CONTAINERS_CONF:-}" ]]; then
     mkdir -p "$out"
     printf '[containers]\ndefault_ulimits = []\n' >"$out/containers.conf"

@@ -50,13 +50,7 @@ ensure_tools() {
     missing+=(openjdk-17-jdk-headless)
   fi
   command -v mvn >/dev/null || missing+=(maven)
-  [[ ${#missing[@]} -eq 0 ]] && return 0
-  say "installing: ${missing[*]}"
-  local sudo=""
-  [[ $(id -u) -ne 0 ]] && sudo="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -q >&2
-  $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+  [[ ${#missing[@]} -eq 0 ]] || "$root/scripts/deps.sh" --packages "${missing[@]}"
 }
 
 # The jars, fetched once per version of pom.xml (the folder name carries a hash of the pom, so
