@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "common/formats/image_header.hpp"
+#include "workers/pipeline/decoders/decoder.hpp"
 #include "workers/pipeline/exif_reader.hpp"
+#include "workers/pipeline/processing_error.hpp"
 #include "workers/pipeline/recipe.hpp"
 
 namespace {
@@ -46,4 +48,19 @@ TEST_CASE("fuzz regression: EXIF with non-UTF-8 strings in a WebP gives writable
     CHECK(facts.orientation <= 8);
     // The manifest is serialised strictly: the reader must have cleaned the camera's bytes.
     CHECK_NOTHROW(facts.fields.dump());
+}
+
+TEST_CASE("fuzz regression: a JPEG whose decoded frame is larger than the probed one is refused") {
+    // The header probe finds a small frame; libjpeg decodes a 34819 x 62728 one, and sized its
+    // buffers from it (4.9 GB) before the decoder checked the pixel limit itself.
+    auto bytes = regression_input("fuzz_decode_image", "jpeg-frame-larger-than-probed.jpg");
+    auto header = fotogal::formats::probe_header(bytes);
+    REQUIRE(header);
+    constexpr std::uint64_t kMaxPixels = 4'000'000;
+    try {
+        fotogal::pipeline::decode_image(header->format, bytes, {0, 0, kMaxPixels});
+        FAIL("a frame over the pixel limit was decoded");
+    } catch (const fotogal::pipeline::ProcessingError& e) {
+        CHECK(e.code() == "too_many_pixels");
+    }
 }

@@ -5,6 +5,7 @@
 #include <jerror.h>
 
 #include <csetjmp>
+#include <cstdint>
 #include <cstdio>  // jpeglib.h needs FILE
 #include <cstdlib>
 #include <cstring>
@@ -33,6 +34,7 @@ struct ErrorManager {
     char warnings[kMaxWarnings][JMSG_LENGTH_MAX];
     int warning_count;
     bool premature_end;
+    bool too_many_pixels;  // the frame header's size, refused before libjpeg allocates for it
 };
 
 [[noreturn]] void on_error(j_common_ptr cinfo) {
@@ -59,6 +61,13 @@ bool run_libjpeg(jpeg_decompress_struct& cinfo, ErrorManager& err, Bytes bytes,
     jpeg_mem_src(&cinfo, bytes.data(), static_cast<unsigned long>(bytes.size()));
     jpeg_save_markers(&cinfo, JPEG_APP0 + 2, 0xFFFF);  // ICC profile chunks
     jpeg_read_header(&cinfo, TRUE);
+    // The header probe read a frame size, but libjpeg decodes the frame it finds, which a
+    // crafted file can make another, larger one; its buffers are sized from that frame.
+    if (request.max_pixels &&
+        std::uint64_t{cinfo.image_width} * cinfo.image_height > request.max_pixels) {
+        err.too_many_pixels = true;
+        return false;
+    }
 
     JOCTET* icc = nullptr;
     unsigned int icc_length = 0;
@@ -124,6 +133,8 @@ DecodedImage decode_jpeg(Bytes bytes, const DecodeRequest& request) {
     err.pub.emit_message = on_message;
     bool ok = run_libjpeg(cinfo, err, bytes, request, out);
     jpeg_destroy_decompress(&cinfo);
+    if (err.too_many_pixels)
+        throw ProcessingError("too_many_pixels", "the JPEG's frame is larger than allowed");
     if (!ok) throw ProcessingError("undecodable", std::string("libjpeg: ") + err.message);
     if (err.premature_end)
         throw ProcessingError("truncated", "the JPEG's data ends before the picture is complete");
