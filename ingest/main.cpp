@@ -1,7 +1,10 @@
 // fotogal-ingest: the upload endpoint. Stores originals and publishes upload events.
 #include <stop_token>
 
+#include <filesystem>
+
 #include "common/http/http_server.hpp"
+#include "common/http/server_settings.hpp"
 #include "common/kafka/producer.hpp"
 #include "common/log.hpp"
 #include "common/program_main.hpp"
@@ -19,11 +22,17 @@ std::vector<SettingSpec> ingest_settings() {
         settings::topics(),
         settings::storage(),
         settings::listen("127.0.0.1:8080"),
+        http::server_settings(),
         {{"FOTOGAL_MAX_UPLOAD_BYTES", "52428800", "largest accepted upload in bytes (413 above)"},
          {"FOTOGAL_MAX_PIXELS", "100000000",
           "largest accepted image in pixels, read from the header (422 above)"},
          {"FOTOGAL_PRODUCE_TIMEOUT", "10",
-          "seconds to wait for the broker's acknowledgement before answering 503"}},
+          "seconds to wait for the broker's acknowledgement before answering 503"},
+         {"FOTOGAL_SPOOL_DIR", "",
+          "directory where upload bodies are buffered on their way to the store (default: the "
+          "system's temporary directory)"},
+         {"FOTOGAL_CORS_ORIGINS", "",
+          "origins (comma-separated, or *) whose browser apps may call the API"}},
     });
 }
 
@@ -38,8 +47,15 @@ int run(const Config& config) {
         static_cast<std::uint64_t>(config.integer("FOTOGAL_MAX_UPLOAD_BYTES")),
         static_cast<std::uint64_t>(config.integer("FOTOGAL_MAX_PIXELS"))};
     ingest::UploadService service(*store, producer, config.str("FOTOGAL_TOPIC_UPLOADS"), limits);
-    http::HttpServer http(config.str("FOTOGAL_LISTEN"), [&] { return producer.connected(); });
-    ingest::add_routes(http.routes(), service, limits.max_bytes);
+    http::HttpServer http(
+        config.str("FOTOGAL_LISTEN"), [&] { return producer.connected(); },
+        http::limits_from(config));
+    http.set_cors(http::CorsPolicy(config.str("FOTOGAL_CORS_ORIGINS")));
+    std::filesystem::path spool_dir = config.str("FOTOGAL_SPOOL_DIR").empty()
+                                          ? std::filesystem::temp_directory_path()
+                                          : std::filesystem::path(config.str("FOTOGAL_SPOOL_DIR"));
+    ingest::Edge edge{service, spool_dir};
+    ingest::add_routes(http.routes(), edge);
     http.start();
     log::info("ingest ready", {{"listen_port", http.port()},
                                {"storage", store->describe()},

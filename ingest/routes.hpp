@@ -2,12 +2,18 @@
 // with the shared HTTP server).
 #pragma once
 
-#include <httplib.h>
+#include <filesystem>
 
+#include "common/http/router.hpp"
 #include "ingest/upload_service.hpp"
 
 namespace fotogal::ingest {
 
-void add_routes(httplib::Server& server, UploadService& service, std::uint64_t max_body_bytes);
+struct Edge {
+    UploadService& uploads;
+    std::filesystem::path spool_dir;
+};
+
+void add_routes(http::Router& router, Edge& edge);
 
 }  // namespace fotogal::ingest

@@ -41,13 +41,15 @@ UploadService::UploadService(storage::ObjectStore& store, kafka::EventPublisher&
                              std::string topic, UploadLimits limits)
     : store_(store), producer_(producer), topic_(std::move(topic)), limits_(limits) {}
 
-UploadOutcome UploadService::accept(std::span<const std::uint8_t> body,
-                                    const std::map<std::string, std::string>& attributes) {
+UploadOutcome UploadService::accept(const SpooledUpload& upload,
+                                    const std::map<std::string, std::string>& attributes,
+                                    const std::string& owner) {
     if (auto error = check_attributes(attributes)) {
         count("rejected");
         return *error;
     }
-    Validation validation = validate_upload(body, limits_);
+    MappedUpload mapped = upload.map();
+    Validation validation = validate_upload(mapped.bytes(), limits_);
     if (auto* error = std::get_if<ApiError>(&validation)) {
         count("rejected");
         return *error;
@@ -56,16 +58,18 @@ UploadOutcome UploadService::accept(std::span<const std::uint8_t> body,
     events::UploadFacts facts;
     facts.image_id = new_image_id();
     facts.object_key = keys::original(facts.image_id);
-    facts.size = body.size();
+    facts.size = upload.size();
     facts.content_type = std::string(formats::media_type(header.format));
-    facts.sha256 = sha256_hex(body);
+    facts.sha256 = upload.sha256();
     facts.uploaded_at = rfc3339_now();
     facts.width = header.width;
     facts.height = header.height;
     facts.attributes = attributes;
+    (void)owner;  // OWNER-MERGE
     try {
         with_storage_retries(
-            "put original", [&] { store_.put(facts.object_key, body, facts.content_type); },
+            "put original",
+            [&] { store_.put_file(facts.object_key, upload.path(), facts.content_type); },
             RetryPolicy{3, std::chrono::milliseconds(100), std::chrono::milliseconds(1000)});
     } catch (const storage::StorageError& e) {
         log::error(

@@ -10,6 +10,7 @@
 
 #include "common/kafka/event_publisher.hpp"
 #include "common/storage/object_store.hpp"
+#include "ingest/upload_spool.hpp"
 #include "ingest/upload_validation.hpp"
 
 namespace fotogal::ingest {
@@ -30,8 +31,12 @@ class UploadService {
     UploadService(storage::ObjectStore& store, kafka::EventPublisher& producer, std::string topic,
                   UploadLimits limits);
 
-    UploadOutcome accept(std::span<const std::uint8_t> body,
-                         const std::map<std::string, std::string>& attributes);
+    // `owner` is the authenticated principal ("" when anonymous).
+    UploadOutcome accept(const SpooledUpload& upload,
+                         const std::map<std::string, std::string>& attributes,
+                         const std::string& owner);
+
+    const UploadLimits& limits() const { return limits_; }
 
     // The manifest if the image is done, {"status":"pending"} if only the original exists.
     std::optional<std::string> status_json(const std::string& image_id);

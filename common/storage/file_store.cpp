@@ -82,8 +82,7 @@ fs::path FileStore::path_for(const std::string& key) const {
     return root_ / key;
 }
 
-void FileStore::put(const std::string& key, std::span<const std::uint8_t> bytes,
-                    const std::string&) {
+void FileStore::write_atomically(const std::string& key, const std::function<void(int fd)>& write) {
     fs::path target = path_for(key);
     std::error_code ec;
     fs::create_directories(target.parent_path(), ec);
@@ -93,7 +92,7 @@ void FileStore::put(const std::string& key, std::span<const std::uint8_t> bytes,
     int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) fail("open", key, errno);
     try {
-        write_all(fd, bytes, key);
+        write(fd);
     } catch (...) {
         ::close(fd);
         ::unlink(temp.c_str());
@@ -109,6 +108,33 @@ void FileStore::put(const std::string& key, std::span<const std::uint8_t> bytes,
         ::unlink(temp.c_str());
         fail("rename", key, err);
     }
+}
+
+void FileStore::put(const std::string& key, std::span<const std::uint8_t> bytes,
+                    const std::string&) {
+    write_atomically(key, [&](int fd) { write_all(fd, bytes, key); });
+}
+
+// Copied in pieces: an upload of any size costs one buffer, not its size in memory.
+void FileStore::put_file(const std::string& key, const fs::path& file, const std::string&) {
+    int in = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (in < 0) throw StorageError("put '" + key + "': cannot read " + file.string(), false);
+    try {
+        write_atomically(key, [&](int fd) {
+            std::vector<std::uint8_t> buffer(1 << 20);
+            for (;;) {
+                ssize_t n = ::read(in, buffer.data(), buffer.size());
+                if (n < 0 && errno == EINTR) continue;
+                if (n < 0) fail("read", key, errno);
+                if (n == 0) break;
+                write_all(fd, std::span(buffer.data(), static_cast<std::size_t>(n)), key);
+            }
+        });
+    } catch (...) {
+        ::close(in);
+        throw;
+    }
+    ::close(in);
 }
 
 std::optional<std::vector<std::uint8_t>> FileStore::get(const std::string& key) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 
 #include "common/storage/object_store.hpp"
 
@@ -15,6 +16,8 @@ class FileStore final : public ObjectStore {
 
     void put(const std::string& key, std::span<const std::uint8_t> bytes,
              const std::string& content_type) override;
+    void put_file(const std::string& key, const std::filesystem::path& file,
+                  const std::string& content_type) override;
     std::optional<std::vector<std::uint8_t>> get(const std::string& key) override;
     std::optional<ObjectInfo> head(const std::string& key) override;
     void remove(const std::string& key) override;
@@ -24,6 +27,8 @@ class FileStore final : public ObjectStore {
 
   private:
     std::filesystem::path path_for(const std::string& key) const;
+    // Writes through `write` into a hidden temporary file, then renames it into place.
+    void write_atomically(const std::string& key, const std::function<void(int fd)>& write);
     std::filesystem::path root_;
 };
 

@@ -1,0 +1,132 @@
+#include "ingest/upload_route.hpp"
+
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "common/http/body_reader.hpp"
+#include "common/http/multipart_reader.hpp"
+#include "common/log.hpp"
+
+namespace fotogal::ingest {
+
+namespace {
+
+constexpr std::size_t kChunk = 64 * 1024;
+constexpr std::size_t kMaxField = 1024;
+// Multipart framing and form fields around the image.
+constexpr std::uint64_t kMultipartSlack = 64 * 1024;
+
+[[noreturn]] void too_large(std::uint64_t limit) {
+    throw http::BodyError(
+        413, "too_large",
+        "the upload is larger than the limit of " + std::to_string(limit) + " bytes");
+}
+
+template <typename Source>
+void spool_from(Source& source, SpooledUpload& spool, std::uint64_t limit) {
+    std::vector<char> buffer(kChunk);
+    for (;;) {
+        std::size_t n = source.read(buffer);
+        if (n == 0) return;
+        if (spool.size() + n > limit) too_large(limit);
+        spool.append({buffer.data(), n});
+    }
+}
+
+// The form's fields other than `file` become the upload's attributes.
+std::optional<ApiError> spool_multipart(http::Request& req, const std::string& boundary,
+                                        SpooledUpload& spool,
+                                        std::map<std::string, std::string>& attributes,
+                                        std::uint64_t limit) {
+    http::MultipartReader form(*req.body, boundary);
+    bool have_file = false;
+    while (auto part = form.next_part()) {
+        if (part->name == "file" && !have_file) {
+            have_file = true;
+            spool_from(form, spool, limit);
+            continue;
+        }
+        if (part->filename) continue;  // other files are not ours to keep
+        std::string value;
+        char buffer[kMaxField + 1];
+        for (std::size_t n; (n = form.read(buffer)) > 0;) {
+            value.append(buffer, n);
+            if (value.size() > kMaxField)
+                return ApiError{
+                    400, "bad_attribute",
+                    "attribute '" + part->name.substr(0, 64) + "': values are at most 1024 bytes"};
+        }
+        attributes[part->name] = std::move(value);
+    }
+    if (!have_file)
+        return ApiError{400, "missing_file",
+                        "multipart upload needs the image in a field named 'file'"};
+    return std::nullopt;
+}
+
+void answer(http::Response& res, const UploadOutcome& outcome) {
+    if (const auto* ok = std::get_if<Accepted>(&outcome)) {
+        res.set_header("Location", "/v1/images/" + ok->image_id);
+        res.set_json(202, {{"id", ok->image_id},
+                           {"status", "accepted"},
+                           {"status_url", "/v1/images/" + ok->image_id}});
+    } else if (const auto* error = std::get_if<ApiError>(&outcome)) {
+        http::send_error(res, error->status, error->code, error->message);
+    } else {
+        res.set_header("Retry-After", "5");
+        http::send_error(res, 503, "unavailable", std::get<Unavailable>(outcome).message);
+    }
+}
+
+}  // namespace
+
+void post_image(http::Request& req, http::Response& res, Edge& edge) {
+    const std::uint64_t limit = edge.uploads.limits().max_bytes;
+    auto boundary = http::MultipartReader::boundary_of(req.header("content-type"));
+    std::uint64_t allowed = limit + (boundary ? kMultipartSlack : 0);
+    auto declared = req.body->declared_length();
+    if (declared && *declared > allowed) {
+        res.close = true;  // the body stays unread
+        http::send_error(res, 413, "too_large",
+                         "the upload is " + std::to_string(*declared) + " bytes; the limit is " +
+                             std::to_string(limit));
+        return;
+    }
+    if (declared && *declared == 0) {
+        http::send_error(res, 400, "empty_body", "the upload has no bytes");
+        return;
+    }
+    std::optional<SpooledUpload> spool;
+    try {
+        spool.emplace(edge.spool_dir);
+    } catch (const std::runtime_error& e) {
+        log::error("cannot spool an upload", {{"request_id", req.request_id}, {"error", e.what()}});
+        res.set_header("Retry-After", "5");
+        http::send_error(res, 503, "unavailable", "the upload could not be buffered; try again");
+        return;
+    }
+    std::map<std::string, std::string> attributes;
+    if (boundary) {
+        if (auto error = spool_multipart(req, *boundary, *spool, attributes, limit)) {
+            answer(res, *error);
+            return;
+        }
+    } else {
+        spool_from(*req.body, *spool, limit);
+        // A raw upload's attributes ride in the query string (?visibility=public&album=x).
+        std::string_view rest = req.query;
+        while (!rest.empty()) {
+            auto amp = rest.find('&');
+            std::string_view pair = rest.substr(0, amp);
+            auto eq = pair.find('=');
+            if (eq != std::string_view::npos)
+                attributes[http::percent_decode(pair.substr(0, eq))] =
+                    http::percent_decode(pair.substr(eq + 1));
+            rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+        }
+    }
+    spool->finish();
+    answer(res, edge.uploads.accept(*spool, attributes, ""));
+}
+
+}  // namespace fotogal::ingest
