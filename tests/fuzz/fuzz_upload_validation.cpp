@@ -1,6 +1,6 @@
 // What ingest checks on an upload body before accepting it (ingest/upload_validation): every
 // body is accepted with a believable header or refused with a 4xx and a stable code.
-// (Multipart framing is cpp-httplib's parser, not ours; the image part lands here.)
+// (Multipart framing and body reading are fuzzed by fuzz_http_request.)
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
