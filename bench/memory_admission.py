@@ -111,7 +111,8 @@ def one_run(args, files, budget):
         bootstrap = wait_for("the embedded broker", lambda: (run_dir / "bootstrap").exists()
                              and (run_dir / "bootstrap").read_text().strip(), 30, stack)
         stack.env["FOTOGAL_KAFKA_BROKERS"] = bootstrap
-        _, ingest_log = stack.start("ingest", "fotogal-ingest", {"FOTOGAL_LISTEN": "127.0.0.1:0"})
+        _, ingest_log = stack.start("ingest", "fotogal-ingest", {"FOTOGAL_LISTEN": "127.0.0.1:0",
+                                                                 "FOTOGAL_AUTH": "none"})
         port = wait_for("ingest", lambda: log_field(ingest_log, "ingest ready", "listen_port"),
                         30, stack)
         base = f"http://127.0.0.1:{port}"

@@ -6,7 +6,6 @@ find_package(CURL 7.85 REQUIRED)  # object storage (s3://, oci://)
 find_package(nlohmann_json 3.11 REQUIRED)
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka>=2.0)
 pkg_check_modules(LIBEXIF REQUIRED IMPORTED_TARGET libexif)
-pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 # Image codecs, colour management and the QR reader, called directly: one small library per
 # format instead of OpenCV's imgcodecs, whose Debian build pulls Qt, Mesa, GDAL and GDCM.
 pkg_check_modules(LIBJPEG REQUIRED IMPORTED_TARGET libjpeg)

@@ -129,7 +129,9 @@ def main():
         bootstrap = wait_for("the embedded broker", lambda: (run_dir / "bootstrap").exists()
                              and (run_dir / "bootstrap").read_text().strip(), 30, stack)
         stack.env["FOTOGAL_KAFKA_BROKERS"] = bootstrap
-        _, ingest_log = stack.start("ingest", "fotogal-ingest", {"FOTOGAL_LISTEN": "127.0.0.1:0"})
+        # The quick start is a local demo: no credentials (FOTOGAL_AUTH=none), said in its banner.
+        _, ingest_log = stack.start("ingest", "fotogal-ingest",
+                                    {"FOTOGAL_LISTEN": "127.0.0.1:0", "FOTOGAL_AUTH": "none"})
         # The embedded (mock) broker can keep a phantom member from a worker's first join
         # until its session times out; a short session keeps that stall to seconds.
         worker_env = {"FOTOGAL_LISTEN": "127.0.0.1:0",
@@ -140,6 +142,8 @@ def main():
                         30, stack)
         base = f"http://127.0.0.1:{port}"
         wait_for("ingest readiness", lambda: http("GET", f"{base}/readyz")[0] == 200, 30, stack)
+        print("authentication is OFF (FOTOGAL_AUTH=none): anyone who can reach this ingest may "
+              "upload; deployments use api_key or oidc (docs/security.md)", file=sys.stderr)
         print(f"embedded broker {bootstrap}, ingest {base}, {args.workers} workers; "
               f"uploading {len(files)} files from {args.images}", file=sys.stderr)
         for n, path in enumerate(files, 1):
