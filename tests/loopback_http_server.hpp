@@ -23,6 +23,10 @@ class LoopbackHttpServer {
     LoopbackHttpServer(int first_port, int last_port) {
         for (int port = first_port; port <= last_port && fd_ < 0; ++port) {
             int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            // The server closes each connection first, leaving TIME_WAIT behind for a minute;
+            // without this, the next run could not bind the port again.
+            int one = 1;
+            ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
             sockaddr_in addr{};
             addr.sin_family = AF_INET;
             addr.sin_port = htons(static_cast<std::uint16_t>(port));

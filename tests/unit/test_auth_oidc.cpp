@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "common/config.hpp"
 #include "ingest/auth/jwks_fetch.hpp"
 #include "ingest/auth/oidc_authenticator.hpp"
@@ -226,4 +229,26 @@ TEST_CASE("auth oidc: a JWKS that cannot be loaded at start is a ConfigError") {
     jwt::write_file(dir.path() / "junk.json", "<html>");
     s.oidc_jwks = (dir.path() / "junk.json").string();
     CHECK_THROWS_WITH_AS(make_authenticator(s), doctest::Contains("not a JWKS"), ConfigError);
+}
+
+TEST_CASE("auth oidc: many threads at once, with unknown kids among the good tokens") {
+    Fixture f;
+    f.now += OidcAuthenticator::kRefreshInterval;  // the first unknown kid may refetch
+    auto rs = jwt::sign(jwt::rsa_key(), claims());
+    auto es = jwt::sign(jwt::ec_key(), claims());
+    auto stranger = jwt::sign(jwt::rsa_key(), claims(), {{"kid", "nobody"}});
+    std::atomic<int> accepted{0}, refused{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 100; ++i) {
+                const auto& token = (i + t) % 3 == 0 ? stranger : (i % 2 ? rs : es);
+                auto r = f.auth->authenticate("Bearer " + token, "upload");
+                (std::holds_alternative<Principal>(r) ? accepted : refused)++;
+            }
+        });
+    for (auto& t : threads) t.join();
+    CHECK(accepted + refused == 400);
+    CHECK(refused == 134);  // the (i + t) % 3 == 0 ones: 34 + 33 + 33 + 34
+    CHECK(f.fetches == 2);  // one refetch for all the unknown kids
 }
