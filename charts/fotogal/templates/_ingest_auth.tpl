@@ -22,7 +22,7 @@ API keys come from a mounted Secret, OIDC settings from a ConfigMap (configMapKe
 {{- fail "ingest.auth.mode is api_key (the default) but ingest.auth.apiKeys.existingSecret is empty: create the keys Secret (kubectl create secret generic fotogal-api-keys --from-file=keys=./keys; scripts/api-key.sh NAME prints a line for ./keys) and set ingest.auth.apiKeys.existingSecret=fotogal-api-keys, or use ingest.auth.mode=oidc, or ingest.auth.mode=none to let anyone who reaches the service upload" }}
 {{- end }}
 {{- if and (eq $a.mode "oidc") (not $a.oidc.existingConfigMap) }}
-{{- fail "ingest.auth.mode is oidc but ingest.auth.oidc.existingConfigMap is empty: create a ConfigMap with the keys issuer, audience and jwks (kubectl create configmap fotogal-oidc --from-literal=issuer=https://idcs-<id>.identity.oraclecloud.com --from-literal=audience=<audience> --from-literal=jwks=<issuer>/admin/v1/SigningCert/jwk) and set ingest.auth.oidc.existingConfigMap=fotogal-oidc" }}
+{{- fail "ingest.auth.mode is oidc but ingest.auth.oidc.existingConfigMap is empty: create a ConfigMap with the keys issuer, audience and jwks (kubectl create configmap fotogal-oidc --from-literal=issuer=<the iss claim of your tokens> --from-literal=audience=<their aud> --from-literal=jwks=<JWKS URL, for an OCI identity domain <domain URL>/admin/v1/SigningCert/jwk>) and set ingest.auth.oidc.existingConfigMap=fotogal-oidc" }}
 {{- end }}
 {{- if lt (int64 $v.maxInflightBytes) (int64 $v.maxUploadBytes) }}
 {{- fail (printf "ingest.maxInflightBytes (%v) is below ingest.maxUploadBytes (%v): an upload of the largest allowed size could never be admitted; raise maxInflightBytes or lower maxUploadBytes" (int64 $v.maxInflightBytes) (int64 $v.maxUploadBytes)) }}
