@@ -57,6 +57,11 @@ def adapt_pod_spec(spec, listen_port):
     for env in c.get("env", []):
         if env["name"] == "FOTOGAL_LISTEN":
             env["value"] = f"127.0.0.1:{listen_port}"
+    # podman 4.3 (Debian 12's) dereferences a secret volume's `optional` without checking it
+    # is set and crashes (podman issue 16636, fixed in 4.4); Kubernetes reads unset as false.
+    for volume in spec.get("volumes", []):
+        if "secret" in volume:
+            volume["secret"].setdefault("optional", False)
     return spec
 
 
@@ -87,6 +92,7 @@ class Podman:
         self.work = work
         self.played = []
         self.secrets = []
+        self.volumes = []
 
     def run(self, *args, check=True, timeout=300):
         out = subprocess.run(self.cmd + list(args), capture_output=True, text=True,
@@ -105,6 +111,27 @@ class Podman:
         subprocess.run(self.cmd + ["secret", "create", name, "-"], input=body, text=True,
                        check=True, capture_output=True)
         self.secrets.append(name)
+
+    def secret_files(self, name, files):
+        """A podman secret for a Secret mounted as a volume (file name -> text). podman keeps
+        such a volume's files in a named volume called after the secret, which `kube down`
+        leaves behind, so cleanup removes it. podman 4.4 and later read the secret as a
+        Kubernetes Secret (`data` in base64); 4.3 writes each `data` value to its file as it
+        is, without decoding, and ignores the volume's `items` (every key becomes a file)."""
+        import base64
+        version = self.run("version", "--format", "{{.Client.Version}}").stdout.strip()
+        major, minor = (int(x) for x in version.split(".")[:2])
+        decodes = (major, minor) >= (4, 4)
+        data = {k: base64.b64encode(v.encode()).decode() if decodes else v
+                for k, v in files.items()}
+        body = json.dumps({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": name},
+                           "data": data})
+        self.run("secret", "rm", name, check=False)
+        self.run("volume", "rm", "-f", name, check=False)
+        subprocess.run(self.cmd + ["secret", "create", name, "-"], input=body, text=True,
+                       check=True, capture_output=True)
+        self.secrets.append(name)
+        self.volumes.append(name)
 
     def play(self, obj, file_name):
         path = self.work / file_name
@@ -143,6 +170,8 @@ class Podman:
             self.run("pod", "rm", "-f", pod, check=False)
         for s in self.secrets:
             self.run("secret", "rm", s, check=False)
+        for v in self.volumes:
+            self.run("volume", "rm", "-f", v, check=False)
 
     def containers(self, pod):
         out = self.run("ps", "-a", "--filter", f"pod={pod}", "--format", "{{.Names}}", check=False)

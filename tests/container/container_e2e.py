@@ -3,15 +3,19 @@
 
 The chart is rendered with `helm template` (tests/container/values.yaml plus this run's
 names), and its Deployments run through `podman kube play` against the real Kafka broker and
-S3 server on this host: ingest (1 pod) and workers (2 pods). Real photos are uploaded through
-the ingest pod while the worker Deployment is scaled to 4 and then to 1 (pods stopped with
-SIGTERM and the chart's grace period). Then: every accepted upload has a manifest and every
-rendition it names is in the bucket with the size it names; no image was processed twice
-(the workers' logs, every pod's, count processings per image id, and the result events on the
-results topic must equal processings plus redelivered-and-skipped per image); the group's
-committed offsets reach the end offsets; every stopped worker exited 0 after a clean stop;
-the chart's probe paths answer 200 on every pod. The chart's replay Job runs once (as a pod) and republishes every upload;
-fotogal-process runs once from the image on a photo.
+S3 server on this host: ingest (1 pod) and workers (2 pods). Ingest runs with the chart's
+default authentication (api_key): the test writes a keys file holding one key's SHA-256 into a
+podman secret, mounted where the chart mounts the keys Secret, and sends `Authorization:
+Bearer <key>`; an upload without it, or with a wrong key, must get 401. Real photos are
+uploaded through the ingest pod while the worker Deployment is scaled to 4 and then to 1
+(pods stopped with SIGTERM and the chart's grace period). Then: every accepted upload has a
+manifest and every rendition it names is in the bucket with the size it names; no image was
+processed twice (the workers' logs, every pod's, count processings per image id, and the
+result events on the results topic must equal processings plus redelivered-and-skipped per
+image); the group's committed offsets reach the end offsets; every stopped worker exited 0
+after a clean stop; the chart's probe paths answer 200 on every pod, without credentials. The
+chart's replay Job runs once (as a pod) and republishes every upload; fotogal-process runs
+once from the image on a photo.
 
 Needs: FOTOGAL_TEST_S3_ENDPOINT and AWS_* (the CTest s3server fixture sets them), the broker
 (scripts/kafka.sh; FOTOGAL_KAFKA_PORT), the image (scripts/image.sh build). Run it through
@@ -21,13 +25,17 @@ Prints a JSON summary; exit status 0 only when every check holds.
 import argparse
 import collections
 import datetime
+import hashlib
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -61,9 +69,11 @@ class Uploader(threading.Thread):
     """Uploads the photos in order through ingest, up to `limit` (raised by the test as it
     goes), so that uploads are still arriving while the workers scale."""
 
-    def __init__(self, base, files):
+    def __init__(self, base, files, api_key):
         super().__init__(daemon=True)
         self.base, self.files = base, files
+        self.headers = {"Content-Type": "application/octet-stream",
+                        "Authorization": f"Bearer {api_key}"}
         self.accepted, self.refused, self.error = {}, [], None
         self.cond = threading.Condition()
         self.limit = 0
@@ -79,7 +89,7 @@ class Uploader(threading.Thread):
                 with self.cond:
                     self.cond.wait_for(lambda: i < self.limit)
                 status, body = http("POST", f"{self.base}/v1/images", path.read_bytes(),
-                                    {"Content-Type": "application/octet-stream"}, 60)
+                                    self.headers, 60)
                 with self.cond:
                     if status == 202:
                         self.accepted[json.loads(body)["id"]] = path.name
@@ -101,6 +111,36 @@ def worker_port(pm, pod):
         if line.startswith("{") and '"worker ready"' in line:
             return json.loads(line).get("listen_port")
     return None
+
+
+def api_key_line(key_id, secret):
+    """The keys file's line for one key: its id, the SHA-256 of the secret (as
+    `printf %s "$secret" | sha256sum` prints it), its scopes. The secret itself is never stored."""
+    return f"{key_id} {hashlib.sha256(secret.encode()).hexdigest()} upload,read\n"
+
+
+def upload_refused(base, photo, api_key, problems):
+    """An upload without a credential, and one with a wrong key: both 401, the first with a
+    WWW-Authenticate challenge. The body is a photo's first KiB: small enough that ingest may
+    answer before reading it without the client seeing a reset."""
+    wrong = "0" * len(api_key)
+    seen = {}
+    for case, auth in (("no credential", {}), ("wrong key", {"Authorization": f"Bearer {wrong}"})):
+        request = urllib.request.Request(
+            f"{base}/v1/images", data=photo.read_bytes()[:1024], method="POST",
+            headers={"Content-Type": "application/octet-stream", **auth})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                status, challenge = response.status, response.headers.get("WWW-Authenticate")
+        except urllib.error.HTTPError as e:
+            status, challenge = e.code, e.headers.get("WWW-Authenticate")
+        seen[case] = status
+        if status != 401:
+            problems.append(f"upload with {case}: HTTP {status}, expected 401 (is the image's "
+                            f"ingest authenticating?)")
+        elif case == "no credential" and not challenge:
+            problems.append("401 without a WWW-Authenticate header")
+    return seen
 
 
 def probes_answer(port, chart_probes):
@@ -142,6 +182,10 @@ def main():
         secret = f"{run}-s3"
         pm.secret(secret, {"AWS_ACCESS_KEY_ID": os.environ["AWS_ACCESS_KEY_ID"],
                            "AWS_SECRET_ACCESS_KEY": os.environ["AWS_SECRET_ACCESS_KEY"]})
+        # The chart's keys Secret: one key, its secret only in this process.
+        api_key = secrets.token_hex(32)
+        keys_secret = f"{run}-api-keys"
+        pm.secret_files(keys_secret, {"keys": api_key_line(f"{run}-uploader", api_key)})
         name, _, tag = args.image.rpartition(":")
         repo = name if "/" in name.split(":")[0] else f"localhost/{name}"
         since = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=1))
@@ -151,7 +195,8 @@ def main():
             "topics": topics,
             "storage": {"url": f"s3://{bucket}?endpoint={endpoint}&region=us-east-1",
                         "s3": {"existingSecret": secret}},
-            "ingest": {"port": args.ingest_port},
+            "ingest": {"port": args.ingest_port,
+                       "auth": {"apiKeys": {"existingSecret": keys_secret}}},
             "worker": {"group": f"{run}-workers"},
             "replay": {"runId": run, "since": since.strftime("%Y-%m-%dT%H:%M:%SZ"),
                        "group": f"{run}-replay"},
@@ -193,8 +238,9 @@ def main():
             f"{sorted({p['path'] for p in worker_probes.values()})}")
 
         photos = sorted(p for p in (args.corpus / "photos").iterdir() if p.is_file())
+        summary["refused_without_key"] = upload_refused(base, photos[0], api_key, problems)
         files = photos * args.rounds
-        uploader = Uploader(base, files)
+        uploader = Uploader(base, files, api_key)
         uploader.start()
         third = len(files) // 3
         uploader.allow(third)
