@@ -10,6 +10,10 @@
 #include "common/program_main.hpp"
 #include "common/settings.hpp"
 #include "common/shutdown_signal.hpp"
+#include "ingest/auth/authenticator.hpp"
+#include "ingest/edge_settings.hpp"
+#include "ingest/quotas/inflight_bytes.hpp"
+#include "ingest/quotas/rate_limiter.hpp"
 #include "ingest/routes.hpp"
 
 using namespace fotogal;
@@ -23,6 +27,7 @@ std::vector<SettingSpec> ingest_settings() {
         settings::storage(),
         settings::listen("127.0.0.1:8080"),
         http::server_settings(),
+        ingest::edge_settings(),
         {{"FOTOGAL_MAX_UPLOAD_BYTES", "52428800", "largest accepted upload in bytes (413 above)"},
          {"FOTOGAL_MAX_PIXELS", "100000000",
           "largest accepted image in pixels, read from the header (422 above)"},
@@ -54,11 +59,16 @@ int run(const Config& config) {
     std::filesystem::path spool_dir = config.str("FOTOGAL_SPOOL_DIR").empty()
                                           ? std::filesystem::temp_directory_path()
                                           : std::filesystem::path(config.str("FOTOGAL_SPOOL_DIR"));
-    ingest::Edge edge{service, spool_dir};
+    auto authenticator = ingest::auth::make_authenticator(ingest::auth_settings_from(config));
+    ingest::quotas::RateLimiter rates(ingest::rate_limits_from(config));
+    ingest::quotas::InflightBytes inflight(
+        static_cast<std::uint64_t>(config.integer("FOTOGAL_MAX_INFLIGHT_BYTES")));
+    ingest::Edge edge{service, spool_dir, *authenticator, rates, inflight};
     ingest::add_routes(http.routes(), edge);
     http.start();
     log::info("ingest ready", {{"listen_port", http.port()},
                                {"storage", store->describe()},
+                               {"auth", config.str("FOTOGAL_AUTH")},
                                {"topic", config.str("FOTOGAL_TOPIC_UPLOADS")}});
     wait_for_stop(stop.get_token());
     http.stop();

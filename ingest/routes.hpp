@@ -5,6 +5,9 @@
 #include <filesystem>
 
 #include "common/http/router.hpp"
+#include "ingest/auth/authenticator.hpp"
+#include "ingest/quotas/inflight_bytes.hpp"
+#include "ingest/quotas/rate_limiter.hpp"
 #include "ingest/upload_service.hpp"
 
 namespace fotogal::ingest {
@@ -12,6 +15,9 @@ namespace fotogal::ingest {
 struct Edge {
     UploadService& uploads;
     std::filesystem::path spool_dir;
+    auth::Authenticator& auth;
+    quotas::RateLimiter& rates;
+    quotas::InflightBytes& inflight;
 };
 
 void add_routes(http::Router& router, Edge& edge);

@@ -6,6 +6,7 @@
 #include "common/http/body_reader.hpp"
 #include "common/http/multipart_reader.hpp"
 #include "common/log.hpp"
+#include "ingest/request_auth.hpp"
 
 namespace fotogal::ingest {
 
@@ -81,6 +82,8 @@ void answer(http::Response& res, const UploadOutcome& outcome) {
 }  // namespace
 
 void post_image(http::Request& req, http::Response& res, Edge& edge) {
+    auto principal = authorize(req, res, edge.auth, auth::kScopeUpload);
+    if (!principal) return;
     const std::uint64_t limit = edge.uploads.limits().max_bytes;
     auto boundary = http::MultipartReader::boundary_of(req.header("content-type"));
     std::uint64_t allowed = limit + (boundary ? kMultipartSlack : 0);
@@ -94,6 +97,22 @@ void post_image(http::Request& req, http::Response& res, Edge& edge) {
     }
     if (declared && *declared == 0) {
         http::send_error(res, 400, "empty_body", "the upload has no bytes");
+        return;
+    }
+    if (auto wait = edge.rates.admit(principal->id, declared.value_or(0))) {
+        res.set_header("Retry-After", std::to_string(wait->count()));
+        http::send_error(res, 429, "rate_limited",
+                         "too many uploads from this principal; retry after " +
+                             std::to_string(wait->count()) + " s");
+        return;
+    }
+    // A chunked body may be as large as the limit: that much is held for it.
+    auto reservation = edge.inflight.try_reserve(declared.value_or(allowed));
+    if (!reservation) {
+        res.set_header("Retry-After", "2");
+        http::send_error(res, 503, "busy",
+                         "the service is receiving as many upload bytes as it can hold; retry "
+                         "shortly");
         return;
     }
     std::optional<SpooledUpload> spool;
@@ -126,7 +145,7 @@ void post_image(http::Request& req, http::Response& res, Edge& edge) {
         }
     }
     spool->finish();
-    answer(res, edge.uploads.accept(*spool, attributes, ""));
+    answer(res, edge.uploads.accept(*spool, attributes, principal->id));
 }
 
 }  // namespace fotogal::ingest

@@ -28,6 +28,9 @@ std::optional<ApiError> check_attributes(const std::map<std::string, std::string
             return ApiError{400, "bad_attribute",
                             "attribute '" + k.substr(0, kMaxAttributeName) +
                                 "': names are 1-64 bytes, values at most 1024 bytes"};
+    if (auto v = attributes.find("visibility");
+        v != attributes.end() && v->second != "public" && v->second != "private")
+        return ApiError{400, "bad_visibility", "visibility is 'public' or 'private'"};
     return std::nullopt;
 }
 

@@ -24,7 +24,14 @@ struct Ingest {
     test::RecordingPublisher publisher;
     ingest::UploadService service{store, publisher, "uploads", {200'000, 100'000'000}};
     http::HttpServer server{"127.0.0.1:0", [] { return true; }};
-    ingest::Edge edge{service, dir.path()};
+    std::unique_ptr<ingest::auth::Authenticator> auth = [] {
+        ingest::auth::AuthSettings anyone;
+        anyone.mode = "none";
+        return ingest::auth::make_authenticator(anyone);
+    }();
+    ingest::quotas::RateLimiter rates{{}};
+    ingest::quotas::InflightBytes inflight{1 << 30};
+    ingest::Edge edge{service, dir.path(), *auth, rates, inflight};
     Ingest() {
         ingest::add_routes(server.routes(), edge);
         server.start();

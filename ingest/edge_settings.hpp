@@ -1,0 +1,18 @@
+// The settings of the public edge (authentication, quotas) and what they build: the
+// catalogue entries for --help and the objects ingest's routes use.
+#pragma once
+
+#include <vector>
+
+#include "common/config.hpp"
+#include "ingest/auth/auth_settings.hpp"
+#include "ingest/quotas/rate_limiter.hpp"
+
+namespace fotogal::ingest {
+
+// FOTOGAL_AUTH, FOTOGAL_API_KEYS_FILE, FOTOGAL_OIDC_*, FOTOGAL_RATE_*, FOTOGAL_MAX_INFLIGHT_BYTES.
+std::vector<SettingSpec> edge_settings();
+auth::AuthSettings auth_settings_from(const Config& config);
+quotas::RateLimits rate_limits_from(const Config& config);
+
+}  // namespace fotogal::ingest
