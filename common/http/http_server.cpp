@@ -219,6 +219,9 @@ void HttpServer::accept_all() {
         int one = 1;
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         park(std::make_shared<Connection>(fd, peer_name(addr), &open_), false);
+        // A new connection owes its first request head at once: connecting and sending
+        // nothing is the cheapest way to fill the connection cap.
+        parked_[fd].head_started = Clock::now();
     }
 }
 

@@ -12,8 +12,10 @@
 namespace fotogal::http {
 
 struct ServerLimits {
-    std::chrono::milliseconds header_timeout{10'000};  // from the head's first byte to its end
-    std::chrono::milliseconds idle_timeout{75'000};    // keep-alive with no request started
+    // A new connection's first request head must arrive within this; so must any later one,
+    // counted from its first byte.
+    std::chrono::milliseconds header_timeout{10'000};
+    std::chrono::milliseconds idle_timeout{75'000};  // keep-alive between requests
     std::size_t max_head_bytes = 32 * 1024;
     std::size_t max_connections = 1024;
     std::size_t api_threads = 64;

@@ -93,6 +93,17 @@ TEST_CASE("http server: a request head that takes too long is answered 408 and c
     CHECK(slow.closed_within(5s));
 }
 
+TEST_CASE("http server: a connection that never sends a request is closed at the head deadline") {
+    http::ServerLimits limits;
+    limits.header_timeout = 300ms;
+    TestServer t(limits);
+    RawConnection silent(t.port());
+    auto res = silent.read_response(5s);
+    REQUIRE(res);
+    CHECK(res->status == 408);
+    CHECK(silent.closed_within(5s));
+}
+
 TEST_CASE("http server: an idle keep-alive connection is closed after the idle timeout") {
     http::ServerLimits limits;
     limits.idle_timeout = 300ms;
