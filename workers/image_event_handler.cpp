@@ -9,6 +9,7 @@
 #include "common/log.hpp"
 #include "common/metrics.hpp"
 #include "common/object_keys.hpp"
+#include "workers/image_ownership.hpp"
 #include "workers/pipeline/manifest.hpp"
 #include "workers/pipeline/memory_admission.hpp"
 #include "workers/pipeline/pipeline.hpp"
@@ -105,6 +106,7 @@ json result_data(const json& manifest) {
                  {"manifest_key", keys::manifest(image_id)},
                  {"recipe_fingerprint", manifest.at("recipe_fingerprint")},
                  {"outputs", outputs}};
+    record_ownership(data, ownership_from_manifest(manifest));
     if (auto reason = manifest.find("reason"); reason != manifest.end()) data["reason"] = *reason;
     return data;
 }
@@ -125,13 +127,14 @@ void write_manifest(const HandlerContext& ctx, const std::string& image_id, cons
 }
 
 Outcome fail(const HandlerContext& ctx, const IncomingMessage& m, const pipeline::Job* job,
-             const pipeline::SourceInfo& source, const std::string& code,
-             const std::string& message) {
+             const pipeline::SourceInfo& source, const Ownership& ownership,
+             const std::string& code, const std::string& message) {
     log::warn("image failed", {{"image_id", source.image_id}, {"code", code}, {"reason", message}});
     // Dead letter first, manifest last: a crash in between redoes the work rather than
     // leaving an image with a manifest but no dead-letter record.
     dead_letter(ctx, m, {code, message, "permanent", source.image_id, source.key});
     json manifest = pipeline::failed_manifest(job, source, ctx.recipe, code, message);
+    record_ownership(manifest, ownership);
     write_manifest(ctx, source.image_id, manifest);
     publish_result(ctx, manifest);
     return Outcome::failed;
@@ -170,6 +173,16 @@ std::optional<json> current_manifest(const HandlerContext& ctx, const std::strin
     }
 }
 
+// The upload's own word on owner and visibility, or (backfill, bucket events) what the
+// image's earlier manifest recorded, whatever recipe made it.
+Ownership ownership_of(const HandlerContext& ctx, const events::ImageRequest& request) {
+    if (auto from_event = ownership_from_event(request)) return *from_event;
+    std::optional<std::string> previous;
+    if (auto bytes = ctx.store.get(keys::manifest(request.image_id)))
+        previous.emplace(bytes->begin(), bytes->end());
+    return ownership_without_facts(previous);
+}
+
 Outcome process(const HandlerContext& ctx, const IncomingMessage& m,
                 const events::ImageRequest& request) {
     json log_ids = {{"image_id", request.image_id}, {"event_id", request.event_id}};
@@ -181,10 +194,11 @@ Outcome process(const HandlerContext& ctx, const IncomingMessage& m,
             return Outcome::skipped;
         }
     }
+    Ownership ownership = ownership_of(ctx, request);
     pipeline::SourceInfo source{request.image_id, request.object_key, 0, ""};
     auto original = ctx.store.get(request.object_key);
     if (!original)
-        return fail(ctx, m, nullptr, source, "original_missing",
+        return fail(ctx, m, nullptr, source, ownership, "original_missing",
                     "the original " + request.object_key + " is not in the bucket");
     source.size = original->size();
     source.sha256 = sha256_hex(*original);
@@ -195,7 +209,7 @@ Outcome process(const HandlerContext& ctx, const IncomingMessage& m,
     try {
         if (ctx.memory) memory = pipeline::admit(*ctx.memory, *original, ctx.recipe, m.abandon);
     } catch (const pipeline::ProcessingError& e) {
-        return fail(ctx, m, nullptr, source, e.code(), e.what());
+        return fail(ctx, m, nullptr, source, ownership, e.code(), e.what());
     } catch (const AdmissionInterrupted& e) {
         // Not done and not failed: the event is no longer ours (revoke, shutdown).
         throw Error(ErrorKind::transient, "admission_interrupted", e.what());
@@ -206,18 +220,19 @@ Outcome process(const HandlerContext& ctx, const IncomingMessage& m,
         pipeline::run_pipeline(job);
     } catch (const pipeline::ProcessingError& e) {
         count_if_decoded(job);
-        return fail(ctx, m, &job, source, e.code(), e.what());
+        return fail(ctx, m, &job, source, ownership, e.code(), e.what());
     } catch (const std::exception& e) {
         count_if_decoded(job);
         // Anything else thrown by a decoder (cv::Exception, ...) is a property of this file,
         // not of the system: permanent.
-        return fail(ctx, m, &job, source, "internal", e.what());
+        return fail(ctx, m, &job, source, ownership, "internal", e.what());
     }
     count_if_decoded(job);
     for (const auto& out : job.outputs)
         ctx.store.put(keys::rendition(request.image_id, out.name, out.extension), out.bytes,
                       out.media_type);
     json manifest = pipeline::processed_manifest(job, source);
+    record_ownership(manifest, ownership);
     write_manifest(ctx, request.image_id, manifest);
     publish_result(ctx, manifest);
     metrics::histogram("fotogal_pipeline_seconds", "pipeline time per processed image")

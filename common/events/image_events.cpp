@@ -34,6 +34,7 @@ json uploaded_event(const UploadFacts& f, std::string_view source) {
                  {"width", f.width},
                  {"height", f.height},
                  {"attributes", f.attributes}};
+    if (!f.owner.empty()) data["owner"] = f.owner;
     return envelope(kUploaded, source, f.image_id, std::move(data));
 }
 
@@ -81,6 +82,13 @@ ParsedEvent parse_fotogal(const json& event, const std::string& type) {
     if (r.object_key.empty()) r.object_key = keys::original(r.image_id);
     const json* force = find_ci(*data, "force");
     r.force = force && force->is_boolean() && force->get<bool>();
+    // An owner that cannot be read must not turn into "no owner" (which would make the
+    // image public): the event is refused instead.
+    if (const json* owner = find_ci(*data, "owner")) {
+        if (!owner->is_string() || owner->get_ref<const std::string&>().empty())
+            return Invalid{"event data.owner must be a non-empty string"};
+        r.owner = owner->get<std::string>();
+    }
     r.data = *data;
     return r;
 }
@@ -102,6 +110,12 @@ ParsedEvent parse_oci(const json& event) {
 }
 
 }  // namespace
+
+bool carries_upload_facts(const ImageRequest& request) {
+    if (request.type == kUploaded) return true;
+    if (request.type != kReprocess || !request.data.is_object()) return false;
+    return request.owner.has_value() || request.data.contains("attributes");
+}
 
 ParsedEvent parse_event(std::string_view value) {
     if (value.size() > kMaxEventBytes)

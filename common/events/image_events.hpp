@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -21,6 +22,9 @@ struct UploadFacts {
     std::uint32_t width = 0;
     std::uint32_t height = 0;
     std::map<std::string, std::string> attributes;
+    // The authenticated principal that uploaded it; "" for an anonymous upload
+    // (FOTOGAL_AUTH=none), whose event then has no `owner` field at all.
+    std::string owner;
 };
 
 // A CloudEvents 1.0 envelope around `data` with a fresh event id; `subject` = image id.
@@ -44,7 +48,16 @@ struct ImageRequest {
     std::string object_key;
     bool force = false;   // reprocess even when the manifest is current
     nlohmann::json data;  // the event's data as received (attributes, sha256, ...)
+    // data.owner: who uploaded the image. Absent in anonymous uploads, in events from
+    // before ownership existed, and in events that carry no upload facts (backfill, bucket
+    // events); see carries_upload_facts.
+    std::optional<std::string> owner;
 };
+
+// True when the request says who uploaded the image and what it asked for (an upload, or a
+// replay of one, which copies the upload's data); false for backfill and bucket events,
+// which know only the object, so a worker keeps what an earlier manifest recorded.
+bool carries_upload_facts(const ImageRequest& request);
 
 // An event that needs no work (a bucket event about the pipeline's own outputs).
 struct Ignored {

@@ -2,6 +2,7 @@
 // chosen by URL (open_object_store): file:// here, s3:// and oci:// beside it.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -61,6 +62,18 @@ class ObjectStore {
     // default checks, then writes: not atomic, unlike the network backends.
     virtual bool put_if_absent(const std::string& key, std::span<const std::uint8_t> bytes,
                                const std::string& content_type);
+
+    // Direct access, so bytes need not pass through ingest. A URL that lets whoever holds it
+    // GET the object without credentials until `ttl` has passed (S3: SigV4 query signing,
+    // at most 7 days; OCI: a pre-authenticated request). nullopt when the backend has no
+    // such URLs (file://). The URL is a bearer credential: never log it.
+    virtual std::optional<std::string> presigned_get_url(const std::string& key,
+                                                         std::chrono::seconds ttl);
+    // The same for one PUT of the object; S3 signs `content_type`, so the client must send
+    // exactly that Content-Type.
+    virtual std::optional<std::string> presigned_put_url(const std::string& key,
+                                                         std::chrono::seconds ttl,
+                                                         const std::string& content_type);
 };
 
 // Looks a setting up by name (environment variable or flag value); "" when unset.

@@ -33,4 +33,14 @@ bool ObjectStore::put_if_absent(const std::string& key, std::span<const std::uin
     return true;
 }
 
+std::optional<std::string> ObjectStore::presigned_get_url(const std::string&,
+                                                          std::chrono::seconds) {
+    return std::nullopt;
+}
+
+std::optional<std::string> ObjectStore::presigned_put_url(const std::string&, std::chrono::seconds,
+                                                          const std::string&) {
+    return std::nullopt;
+}
+
 }  // namespace fotogal::storage

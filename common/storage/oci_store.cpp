@@ -1,8 +1,10 @@
 #include "common/storage/oci_store.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "common/clock.hpp"
 #include "common/storage/signing_crypto.hpp"
 #include "common/storage/storage_url.hpp"
 
@@ -69,6 +71,42 @@ HttpResponse OciStore::send(const Call& c) {
     request.headers.insert(request.headers.end(), c.extra.begin(), c.extra.end());
     body.attach(request);
     return http_.perform(request, c.sink);
+}
+
+std::string OciStore::create_par(const std::string& key, const char* access_type,
+                                 std::chrono::seconds ttl) {
+    auto expires = std::chrono::system_clock::now() + std::max(ttl, std::chrono::seconds(1));
+    std::string text = nlohmann::json{
+        {"name", std::string("fotogal-") + access_type},
+        {"accessType", access_type},
+        {"objectName", options_.prefix + key},
+        {"timeExpires",
+         rfc3339(expires)}}.dump();
+    Payload body = json_payload(text);
+    Call c{
+        "POST",
+        "/n/" + uri_encode(options_.ns, false) + "/b/" + uri_encode(options_.bucket, false) + "/p/",
+        &body, "application/json", false};
+    auto r = caller_.call("create pre-authenticated request for", key, [&] { return send(c); });
+    auto json = nlohmann::json::parse(r.body.begin(), r.body.end(), nullptr, false);
+    auto uri = json.is_object() ? json.find("accessUri") : json.end();
+    if (uri == json.end() || !uri->is_string() ||
+        !uri->get_ref<const std::string&>().starts_with("/"))
+        throw StorageError(describe() + ": create pre-authenticated request for '" + key +
+                               "': answer has no accessUri",
+                           false);
+    return options_.endpoint + uri->get<std::string>();
+}
+
+std::optional<std::string> OciStore::presigned_get_url(const std::string& key,
+                                                       std::chrono::seconds ttl) {
+    return create_par(key, "ObjectRead", ttl);
+}
+
+std::optional<std::string> OciStore::presigned_put_url(const std::string& key,
+                                                       std::chrono::seconds ttl,
+                                                       const std::string&) {
+    return create_par(key, "ObjectWrite", ttl);
 }
 
 bool OciStore::put_single(const std::string& key, const Payload& body,

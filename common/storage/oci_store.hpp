@@ -26,6 +26,14 @@ class OciStore final : public NetworkStore {
     ListPage list(const std::string& prefix, const std::string& start_after,
                   std::size_t limit) override;
     std::string describe() const override;
+    // A pre-authenticated request (ObjectRead / ObjectWrite) for the one object, created
+    // through the API on every call: each URL is its own PAR, which OCI keeps (listed on the
+    // bucket) until it expires. Callers that redirect often should reuse a URL for part of
+    // its life rather than create one per request.
+    std::optional<std::string> presigned_get_url(const std::string& key,
+                                                 std::chrono::seconds ttl) override;
+    std::optional<std::string> presigned_put_url(const std::string& key, std::chrono::seconds ttl,
+                                                 const std::string& content_type) override;
 
   protected:
     HttpResponse object_request(const std::string& method, const std::string& key,
@@ -59,6 +67,8 @@ class OciStore final : public NetworkStore {
     };
     HttpResponse send(const Call& call);
     std::string object_path(const std::string& key, char kind = 'o') const;
+    std::string create_par(const std::string& key, const char* access_type,
+                           std::chrono::seconds ttl);
 
     OciStoreOptions options_;
     std::string host_;

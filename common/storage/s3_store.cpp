@@ -1,5 +1,6 @@
 #include "common/storage/s3_store.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <fstream>
 
@@ -43,8 +44,7 @@ std::string S3Store::describe() const {
 HttpResponse S3Store::send(const Call& c) {
     SigV4Request s;
     s.method = c.method;
-    s.canonical_uri = "/" + uri_encode(options_.bucket, false);
-    if (!c.key.empty()) s.canonical_uri += "/" + uri_encode(options_.prefix + c.key, true);
+    s.canonical_uri = c.key.empty() ? "/" + uri_encode(options_.bucket, false) : object_uri(c.key);
     s.query = c.query;
     s.host = host_;
     s.payload_sha256_hex = c.body ? crypto::hex(c.body->sha256()) : kEmptySha256;
@@ -56,6 +56,36 @@ HttpResponse S3Store::send(const Call& c) {
     request.headers = signer_.sign(s, std::time(nullptr));
     if (c.body) c.body->attach(request);
     return http_.perform(request, c.sink);
+}
+
+std::string S3Store::object_uri(const std::string& key) const {
+    return "/" + uri_encode(options_.bucket, false) + "/" + uri_encode(options_.prefix + key, true);
+}
+
+// S3 refuses presigned URLs valid for more than 7 days.
+constexpr std::chrono::seconds kMaxPresignTtl{7 * 24 * 3600};
+
+std::string S3Store::presign(const std::string& method, const std::string& key,
+                             std::chrono::seconds ttl, HeaderList signed_headers) const {
+    SigV4Request r;
+    r.method = method;
+    r.canonical_uri = object_uri(key);
+    r.host = host_;
+    r.extra_headers = std::move(signed_headers);
+    auto expires = std::clamp(ttl, std::chrono::seconds(1), kMaxPresignTtl);
+    return options_.endpoint + r.canonical_uri + "?" +
+           signer_.presign(r, std::time(nullptr), expires);
+}
+
+std::optional<std::string> S3Store::presigned_get_url(const std::string& key,
+                                                      std::chrono::seconds ttl) {
+    return presign("GET", key, ttl, {});
+}
+
+std::optional<std::string> S3Store::presigned_put_url(const std::string& key,
+                                                      std::chrono::seconds ttl,
+                                                      const std::string& content_type) {
+    return presign("PUT", key, ttl, {{"content-type", content_type}});
 }
 
 bool S3Store::put_single(const std::string& key, const Payload& body,

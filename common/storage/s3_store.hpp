@@ -26,6 +26,10 @@ class S3Store final : public NetworkStore {
     ListPage list(const std::string& prefix, const std::string& start_after,
                   std::size_t limit) override;
     std::string describe() const override;
+    std::optional<std::string> presigned_get_url(const std::string& key,
+                                                 std::chrono::seconds ttl) override;
+    std::optional<std::string> presigned_put_url(const std::string& key, std::chrono::seconds ttl,
+                                                 const std::string& content_type) override;
 
   protected:
     HttpResponse object_request(const std::string& method, const std::string& key,
@@ -51,6 +55,9 @@ class S3Store final : public NetworkStore {
         const BodySink* sink = nullptr;
     };
     HttpResponse send(const Call& call);
+    std::string object_uri(const std::string& key) const;
+    std::string presign(const std::string& method, const std::string& key, std::chrono::seconds ttl,
+                        HeaderList signed_headers) const;
 
     S3StoreOptions options_;
     std::string host_;

@@ -101,4 +101,24 @@ HeaderList SigV4Signer::sign(const SigV4Request& r, std::time_t now) const {
     return headers;
 }
 
+std::string SigV4Signer::presign(const SigV4Request& r, std::time_t now,
+                                 std::chrono::seconds expires) const {
+    std::string date_time = amz_date(now);
+    std::string scope = date_time.substr(0, 8) + "/" + region_ + "/" + service_ + "/aws4_request";
+    HeaderList headers{{"host", r.host}};
+    headers.insert(headers.end(), r.extra_headers.begin(), r.extra_headers.end());
+    SigV4Request signed_request = r;
+    signed_request.payload_sha256_hex = "UNSIGNED-PAYLOAD";
+    auto& q = signed_request.query;
+    q.push_back({"X-Amz-Algorithm", "AWS4-HMAC-SHA256"});
+    q.push_back({"X-Amz-Credential", credentials_.access_key_id + "/" + scope});
+    q.push_back({"X-Amz-Date", date_time});
+    q.push_back({"X-Amz-Expires", std::to_string(expires.count())});
+    q.push_back({"X-Amz-SignedHeaders", signed_names(canonical(headers))});
+    if (!credentials_.session_token.empty())
+        q.push_back({"X-Amz-Security-Token", credentials_.session_token});
+    std::string sts = string_to_sign(canonical_request(signed_request, headers), date_time);
+    return canonical_query(q) + "&X-Amz-Signature=" + signature(sts, date_time.substr(0, 8));
+}
+
 }  // namespace fotogal::storage

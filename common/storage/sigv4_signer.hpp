@@ -2,6 +2,7 @@
 // always the real SHA-256 of the body, so the server checks what it received.
 #pragma once
 
+#include <chrono>
 #include <ctime>
 #include <string>
 
@@ -32,6 +33,14 @@ class SigV4Signer {
     // Headers to send: host, x-amz-date, x-amz-content-sha256, [x-amz-security-token],
     // the extra headers and authorization. `now` is a UTC time (tests pass a fixed one).
     HeaderList sign(const SigV4Request& request, std::time_t now) const;
+
+    // Query-string signing (a presigned URL, "Authenticating Requests: Using Query
+    // Parameters"): returns the whole query string to append after '?', the request's own
+    // parameters and X-Amz-Algorithm, -Credential, -Date, -Expires, -SignedHeaders
+    // [, -Security-Token], then X-Amz-Signature. Signed headers: host and the extra headers
+    // (which the client must then send); the payload is UNSIGNED-PAYLOAD.
+    std::string presign(const SigV4Request& request, std::time_t now,
+                        std::chrono::seconds expires) const;
 
     // The pieces, exposed for tests against published examples.
     static std::string canonical_query(const std::vector<std::pair<std::string, std::string>>& q);

@@ -10,11 +10,18 @@ Besides the OCI paths it has two unsigned test-control paths:
   POST /_test/faults  {"status": 503, "code": "...", "count": N, "after": M}  after M more
                       signed requests, the next N fail so
   GET  /_test/stats   counters: requests, rejected, connections, commits, aborts, uploads
+  POST /_test/advance {"seconds": N}  moves the clock pre-authenticated requests expire by
+Pre-authenticated requests: created with a signed POST /n/{ns}/b/{bucket}/p/ (ObjectRead or
+ObjectWrite for one object), then used without any signature at the accessUri,
+/p/{token}/n/{ns}/b/{bucket}/o/{object}: GET or PUT as the access type allows, until they
+expire; anything else there is 404 NotAuthorizedOrNotFound, as OCI answers.
 
 usage: oci_test_server.py --public-key PEM --key-id ID [--port 0]
 Prints "port N" on stdout once listening. Standard library only.
 """
 import argparse
+import datetime
+import secrets
 import base64
 import email.utils
 import hashlib
@@ -24,7 +31,7 @@ import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 # DER DigestInfo prefix for SHA-256 (RFC 8017 section 9.2, note 1).
 SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
@@ -85,6 +92,8 @@ class State:
         self.stats = {"requests": 0, "rejected": 0, "commits": 0, "aborts": 0, "uploads": 0,
                       "conditional_rejects": 0}
         self.connections = set()
+        self.pars = {}        # token -> {"object", "accessType", "expires" (epoch seconds)}
+        self.clock_offset = 0.0  # seconds added to now when checking PAR expiry
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -184,6 +193,8 @@ class Handler(BaseHTTPRequestHandler):
             s.connections.add(self.client_address)
             if url.path.startswith("/_test/"):
                 return self.control(url.path, body)
+            if url.path.startswith("/p/"):
+                return self.par_use(url.path, body)
             s.stats["requests"] += 1
         try:
             self.verify(body)
@@ -211,6 +222,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self.object_op(name, body)
             if kind == "u":
                 return self.multipart_op(name, query, body)
+            if kind == "p" and not name and self.command == "POST":
+                return self.par_create(parts, body)
         return self.error(404, "NotFound", "unknown path")
 
     do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = handle_any
@@ -221,6 +234,9 @@ class Handler(BaseHTTPRequestHandler):
             spec = json.loads(body)
             s.faults.extend([(spec["status"], spec.get("code", ""))] * spec.get("count", 1))
             s.fault_after = spec.get("after", 0)
+            return self.reply(200, {})
+        if path == "/_test/advance":
+            s.clock_offset += json.loads(body)["seconds"]
             return self.reply(200, {})
         if path == "/_test/stats":
             return self.reply(200, dict(s.stats, connections=len(s.connections),
@@ -257,6 +273,60 @@ class Handler(BaseHTTPRequestHandler):
             del s.objects[name]
             return self.reply(204)
         return self.error(405, "MethodNotAllowed", self.command)
+
+    def par_create(self, parts, body):
+        s = self.state
+        details = json.loads(body)
+        access = details.get("accessType")
+        if access not in ("ObjectRead", "ObjectWrite", "ObjectReadWrite"):
+            return self.error(400, "InvalidParameter", "accessType must name one object's access")
+        if not details.get("objectName") or not details.get("name"):
+            return self.error(400, "InvalidParameter", "name and objectName are required")
+        try:
+            expires = datetime.datetime.fromisoformat(
+                details["timeExpires"].replace("Z", "+00:00")).timestamp()
+        except (KeyError, ValueError):
+            return self.error(400, "InvalidParameter", "timeExpires must be RFC 3339")
+        if expires <= time.time() + s.clock_offset:
+            return self.error(400, "InvalidParameter", "timeExpires is in the past")
+        token = secrets.token_urlsafe(32)
+        s.pars[token] = {"object": details["objectName"], "accessType": access,
+                         "expires": expires}
+        s.stats["pars"] = s.stats.get("pars", 0) + 1
+        access_uri = (f"/p/{token}/n/{parts[2]}/b/{parts[4]}/o/"
+                      f"{quote(details['objectName'], safe='')}")
+        return self.reply(200, {"id": uuid.uuid4().hex, "name": details["name"],
+                                "accessUri": access_uri, "accessType": access,
+                                "objectName": details["objectName"],
+                                "timeExpires": details["timeExpires"],
+                                "timeCreated": datetime.datetime.now(
+                                    datetime.timezone.utc).isoformat()})
+
+    def par_use(self, path, body):
+        s = self.state
+        parts = path.split("/")
+        # /p/{token}/n/{ns}/b/{bucket}/o/{name}
+        not_found = lambda: self.error(404, "NotAuthorizedOrNotFound",
+                                       "Authorization failed or requested resource not found")
+        if len(parts) < 9 or parts[3] != "n" or parts[5] != "b" or parts[7] != "o":
+            return not_found()
+        par = s.pars.get(parts[2])
+        name = unquote("/".join(parts[8:]))
+        if par is None or par["object"] != name or \
+                par["expires"] <= time.time() + s.clock_offset:
+            return not_found()
+        if self.command in ("GET", "HEAD") and par["accessType"] in ("ObjectRead",
+                                                                     "ObjectReadWrite"):
+            existing = s.objects.get(name)
+            if existing is None:
+                return not_found()
+            data, content_type, etag = existing
+            return self.reply(200, data, {"etag": etag}, content_type or "application/octet-stream")
+        if self.command == "PUT" and par["accessType"] in ("ObjectWrite", "ObjectReadWrite"):
+            etag = uuid.uuid4().hex
+            s.objects[name] = (body, self.headers.get("content-type", ""), etag)
+            return self.reply(200, b"", {"etag": etag})
+        return not_found()
 
     def list_objects(self, query):
         s = self.state

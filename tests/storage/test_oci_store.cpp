@@ -285,3 +285,62 @@ TEST_CASE("OCI store: an unreachable endpoint is a transient network error after
         CHECK(std::string(e.what()).find("head 'k' failed: network error") != std::string::npos);
     }
 }
+
+namespace {
+
+HttpResponse unsigned_request(const std::string& method, const std::string& url,
+                              const Bytes& body = {}) {
+    HttpClient http;
+    return http.perform({method, url, {}, body, std::nullopt});
+}
+
+}  // namespace
+
+TEST_CASE("OCI store: a pre-authenticated request reads the object without a signature") {
+    OciServer server(kOciTestPublicKey, test_key_id());
+    auto store = open_store(server, "", kOciTestPrivateKey);
+    const std::string key = "renditions/id/a b.jpg";
+    Bytes data = random_bytes(50'000, 9);
+    store->put(key, data, "image/jpeg");
+    auto url = store->presigned_get_url(key, std::chrono::seconds(60));
+    REQUIRE(url);
+    CHECK(url->starts_with(server.endpoint + "/p/"));
+    CHECK(server.stats().at("pars") == 1);  // created through the signed API call
+    auto r = unsigned_request("GET", *url);
+    REQUIRE_MESSAGE(r.status == 200, r.text());
+    CHECK(r.body == data);
+    CHECK(unsigned_request("PUT", *url, text("overwrite")).status == 404);  // read only
+    std::string tampered = *url;
+    tampered[server.endpoint.size() + 4] ^= 1;  // a character of the token
+    CHECK(unsigned_request("GET", tampered).status == 404);
+
+    {  // once it has expired (the server's clock moved past it), it opens nothing
+        HttpRequest advance{"POST", server.endpoint + "/_test/advance", {}, {}, std::nullopt};
+        std::string body = R"({"seconds": 61})";
+        advance.body = crypto::as_bytes(body);
+        REQUIRE(server.control.perform(advance).status == 200);
+        auto expired = unsigned_request("GET", *url);
+        CHECK(expired.status == 404);
+        CHECK(expired.text().find("NotAuthorizedOrNotFound") != std::string::npos);
+    }
+}
+
+TEST_CASE("OCI store: a pre-authenticated write request stores the bytes") {
+    OciServer server(kOciTestPublicKey, test_key_id());
+    auto store = open_store(server, "", kOciTestPrivateKey);
+    auto url = store->presigned_put_url("originals/direct", std::chrono::seconds(60), "image/png");
+    REQUIRE(url);
+    Bytes data = random_bytes(20'000, 4);
+    auto r = unsigned_request("PUT", *url, data);
+    REQUIRE_MESSAGE(r.status == 200, r.text());
+    CHECK(store->get("originals/direct") == data);
+    CHECK(unsigned_request("GET", *url).status == 404);  // write only
+}
+
+TEST_CASE("OCI store: a PAR request with a bad signature is refused like any other call") {
+    OciServer server(kOciTestPublicKey, test_key_id());
+    auto store = open_store(server, "", new_rsa_key_pem());  // not the key the server trusts
+    CHECK_THROWS_WITH_AS(store->presigned_get_url("k", std::chrono::seconds(60)),
+                         doctest::Contains("HTTP 401 NotAuthenticated"), StorageError);
+    CHECK(server.stats().value("pars", 0) == 0);
+}

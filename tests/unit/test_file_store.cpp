@@ -261,3 +261,10 @@ TEST_CASE("file store: a key that is only a prefix of other keys is no object") 
     CHECK_NOTHROW(t.store->remove("a"));
     CHECK(t.store->get("a/b") == bytes_of("x"));
 }
+
+TEST_CASE("file store: no presigned URLs (the route then streams the bytes itself)") {
+    TempStore t;
+    t.store->put("renditions/x/thumb.jpg", Bytes{1, 2, 3}, "image/jpeg");
+    CHECK_FALSE(t.store->presigned_get_url("renditions/x/thumb.jpg", std::chrono::seconds(60)));
+    CHECK_FALSE(t.store->presigned_put_url("originals/x", std::chrono::seconds(60), "image/jpeg"));
+}

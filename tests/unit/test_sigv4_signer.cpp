@@ -97,3 +97,28 @@ TEST_CASE("SigV4: a session token is sent and signed") {
           std::string::npos);
     CHECK(header(sent, "authorization").find("secret") == std::string::npos);
 }
+
+// "Authenticating Requests: Using Query Parameters (AWS Signature Version 4)": the presigned
+// GET of /test.txt, valid 86400 s, with the same example credentials and date.
+TEST_CASE("SigV4: AWS's presigned URL example (query-string signing)") {
+    SigV4Request r{"GET", "/test.txt", {}, "examplebucket.s3.amazonaws.com", "", {}};
+    std::string query = example_signer().presign(r, kWhen, std::chrono::seconds(86400));
+    CHECK(query ==
+          "X-Amz-Algorithm=AWS4-HMAC-SHA256"
+          "&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request"
+          "&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host"
+          "&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404");
+}
+
+TEST_CASE("SigV4: a presigned PUT signs its Content-Type, and a session token travels along") {
+    SigV4Request r{"PUT", "/b/k.jpg", {}, "s3.example.com", "", {{"Content-Type", "image/jpeg"}}};
+    std::string query = example_signer().presign(r, kWhen, std::chrono::seconds(60));
+    CHECK(query.find("&X-Amz-SignedHeaders=content-type%3Bhost&") != std::string::npos);
+    CHECK(query !=
+          example_signer().presign(
+              {"PUT", "/b/k.jpg", {}, "s3.example.com", "", {{"Content-Type", "image/png"}}}, kWhen,
+              std::chrono::seconds(60)));
+    SigV4Signer temporary({"AKIAIOSFODNN7EXAMPLE", "secret", "the-token"}, "us-east-1");
+    CHECK(temporary.presign(r, kWhen, std::chrono::seconds(60))
+              .find("&X-Amz-Security-Token=the-token&") != std::string::npos);
+}

@@ -1,6 +1,7 @@
 #include "workers/pipeline/manifest.hpp"
 
 #include "common/clock.hpp"
+#include "common/digest.hpp"
 #include "common/object_keys.hpp"
 
 namespace fotogal::pipeline {
@@ -44,7 +45,9 @@ json processed_manifest(const Job& job, const SourceInfo& source) {
                            {"media_type", o.media_type},
                            {"width", o.width},
                            {"height", o.height},
-                           {"bytes", o.bytes.size()}});
+                           {"bytes", o.bytes.size()},
+                           // The content's identity: serving builds its strong ETag from it.
+                           {"sha256", sha256_hex(o.bytes)}});
     m["outputs"] = std::move(outputs);
     m["tags"] = job.tags;
     if (!job.warnings.empty()) m["warnings"] = job.warnings;
