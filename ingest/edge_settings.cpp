@@ -23,6 +23,8 @@ std::vector<SettingSpec> edge_settings() {
         {"FOTOGAL_RATE_BYTES_BURST", "209715200", "upload bytes a principal may send at once"},
         {"FOTOGAL_MAX_INFLIGHT_BYTES", "1073741824",
          "upload bytes being received at once, all clients together (503 above; 0: no cap)"},
+        {"FOTOGAL_PRESIGN_TTL", "300",
+         "seconds a presigned rendition URL stays valid (GET .../renditions/NAME?redirect=1)"},
     };
 }
 

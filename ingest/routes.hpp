@@ -1,10 +1,11 @@
-// The ingest HTTP API: POST /v1/images, GET /v1/images/{id} (health and metrics routes come
-// with the shared HTTP server).
+// The ingest HTTP API: POST /v1/images, GET /v1/images/{id}, GET
+// /v1/images/{id}/renditions/{name} (health and metrics routes come with the shared server).
 #pragma once
 
 #include <filesystem>
 
 #include "common/http/router.hpp"
+#include "common/storage/object_store.hpp"
 #include "ingest/auth/authenticator.hpp"
 #include "ingest/quotas/inflight_bytes.hpp"
 #include "ingest/quotas/rate_limiter.hpp"
@@ -18,6 +19,8 @@ struct Edge {
     auth::Authenticator& auth;
     quotas::RateLimiter& rates;
     quotas::InflightBytes& inflight;
+    storage::ObjectStore& store;
+    std::chrono::seconds presign_ttl{300};  // ?redirect=1 URLs
 };
 
 void add_routes(http::Router& router, Edge& edge);

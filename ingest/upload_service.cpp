@@ -68,7 +68,7 @@ UploadOutcome UploadService::accept(const SpooledUpload& upload,
     facts.width = header.width;
     facts.height = header.height;
     facts.attributes = attributes;
-    (void)owner;  // OWNER-MERGE
+    facts.owner = owner;
     try {
         with_storage_retries(
             "put original",
@@ -111,12 +111,16 @@ UploadOutcome UploadService::accept(const SpooledUpload& upload,
     return Accepted{facts.image_id, facts.object_key};
 }
 
-std::optional<std::string> UploadService::status_json(const std::string& image_id) {
-    if (auto manifest = store_.get(keys::manifest(image_id)))
-        return std::string(manifest->begin(), manifest->end());
-    if (store_.head(keys::original(image_id)))
-        return nlohmann::json{{"image_id", image_id}, {"status", "pending"}}.dump();
-    return std::nullopt;
+UploadService::Lookup UploadService::lookup(const std::string& image_id) {
+    Lookup found;
+    if (auto bytes = store_.get(keys::manifest(image_id))) {
+        found.manifest = nlohmann::json::parse(bytes->begin(), bytes->end(), nullptr, false);
+        if (found.manifest->is_discarded()) found.manifest = nlohmann::json("corrupt");
+        found.original = true;
+        return found;
+    }
+    found.original = store_.head(keys::original(image_id)).has_value();
+    return found;
 }
 
 }  // namespace fotogal::ingest

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <string>
@@ -38,8 +39,14 @@ class UploadService {
 
     const UploadLimits& limits() const { return limits_; }
 
-    // The manifest if the image is done, {"status":"pending"} if only the original exists.
-    std::optional<std::string> status_json(const std::string& image_id);
+    // What the store knows of an image: its manifest when it is done, else whether the
+    // original is there (pending). Throws StorageError; a manifest that is not JSON is
+    // returned as a JSON string (the caller refuses it).
+    struct Lookup {
+        std::optional<nlohmann::json> manifest;
+        bool original = false;
+    };
+    Lookup lookup(const std::string& image_id);
 
   private:
     storage::ObjectStore& store_;

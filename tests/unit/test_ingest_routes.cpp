@@ -31,7 +31,7 @@ struct Ingest {
     }();
     ingest::quotas::RateLimiter rates{{}};
     ingest::quotas::InflightBytes inflight{1 << 30};
-    ingest::Edge edge{service, dir.path(), *auth, rates, inflight};
+    ingest::Edge edge{service, dir.path(), *auth, rates, inflight, store};
     Ingest() {
         ingest::add_routes(server.routes(), edge);
         server.start();

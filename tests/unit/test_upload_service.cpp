@@ -38,7 +38,9 @@ TEST_CASE("upload service: accepted = original stored and event acknowledged") {
     CHECK(event.value.at("data").at("attributes").at("album") == "holidays");
     CHECK(event.value.at("data").at("width") == 640);
     CHECK(event.value.at("data").at("content_type") == "image/jpeg");
-    CHECK(service.status_json(accepted.image_id)->find("pending") != std::string::npos);
+    auto pending = service.lookup(accepted.image_id);
+    CHECK(pending.original);
+    CHECK_FALSE(pending.manifest);
 }
 
 TEST_CASE("upload service: when the broker does not acknowledge, nothing is half-accepted") {
