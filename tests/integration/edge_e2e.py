@@ -66,6 +66,10 @@ def upload(port, photo, headers, query=""):
 
 
 def check_slow_clients(port, photo, key):
+    # The first upload opens the store's and the broker's connections: not what is measured.
+    started = time.monotonic()
+    assert upload(port, photo, bearer(key))[0] == 202
+    log(f"first upload {(time.monotonic() - started) * 1000:.0f} ms")
     slow = []
     for _ in range(200):
         s = socket.create_connection(("127.0.0.1", port))
