@@ -10,6 +10,7 @@
 
 #include "common/cgroup_limits.hpp"
 #include "common/http/http_server.hpp"
+#include "common/http/server_settings.hpp"
 #include "common/kafka/producer.hpp"
 #include "common/log.hpp"
 #include "common/memory_budget_size.hpp"
@@ -30,6 +31,7 @@ std::vector<SettingSpec> worker_settings() {
         settings::topics(),
         settings::storage(),
         settings::listen("127.0.0.1:8081"),
+        http::server_settings(),
         settings::shutdown(),
         {{"FOTOGAL_TOPIC", "fotogal.uploads",
           "topic this worker consumes (the uploads or the reprocess topic)"},
@@ -135,8 +137,9 @@ int run(const Config& config) {
     // timeout covers gets there, so the operator sees it instead of a silently held partition.
     auto stuck_after = worker::stuck_threshold(
         budget, std::chrono::milliseconds(recipe.limits.max_ms) + kAttemptIoAllowance);
-    http::HttpServer http(config.str("FOTOGAL_LISTEN"),
-                          [&] { return loop.consuming() && !loop.stuck(stuck_after); });
+    http::HttpServer http(
+        config.str("FOTOGAL_LISTEN"), [&] { return loop.consuming() && !loop.stuck(stuck_after); },
+        http::limits_from(config));
     http.start();
     log::info("worker ready", {{"listen_port", http.port()},
                                {"storage", store->describe()},
