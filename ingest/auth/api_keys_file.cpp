@@ -89,6 +89,13 @@ std::vector<ApiKeyEntry> parse_api_keys(std::string_view text, const std::string
 }
 
 std::vector<ApiKeyEntry> read_api_keys_file(const std::filesystem::path& file) {
+    // The mount point of the Secret instead of the file in it is an easy mistake to make.
+    std::error_code ec;
+    if (std::filesystem::is_directory(file, ec))
+        throw ConfigError("the API keys file " + file.string() +
+                          " is a directory: point FOTOGAL_API_KEYS_FILE at the file inside it "
+                          "(the Secret's key, e.g. " +
+                          (file / "keys").string() + ")");
     std::ifstream in(file, std::ios::binary);
     if (!in)
         throw ConfigError("cannot read the API keys file " + file.string() + " (" +

@@ -44,8 +44,7 @@ Jwt parse_jwt(std::string_view compact) {
     auto second = first == std::string_view::npos ? first : compact.find('.', first + 1);
     if (second == std::string_view::npos || compact.find('.', second + 1) != std::string_view::npos)
         throw InvalidToken(
-            "the bearer token is neither a known API key nor a JWT (three "
-            "base64url parts separated by dots)");
+            "the bearer token is not a JWT (three base64url parts separated by dots)");
     auto header = json_segment(compact.substr(0, first), "header");
     Jwt jwt;
     auto alg = header.find("alg");

@@ -170,6 +170,10 @@ TEST_CASE("auth settings: missing keys file and unknown mode are ConfigErrors; n
     settings.api_keys_file = "/nonexistent/fotogal/keys";
     CHECK_THROWS_WITH_AS(make_authenticator(settings), doctest::Contains("FOTOGAL_API_KEYS_FILE"),
                          ConfigError);
+    test::TempDir dir;
+    settings.api_keys_file = dir.path();
+    CHECK_THROWS_WITH_AS(make_authenticator(settings), doctest::Contains("is a directory"),
+                         ConfigError);
     settings.mode = "ldap";
     CHECK_THROWS_WITH_AS(make_authenticator(settings), doctest::Contains("FOTOGAL_AUTH"),
                          ConfigError);
