@@ -99,7 +99,9 @@ void post_image(http::Request& req, http::Response& res, Edge& edge) {
         http::send_error(res, 400, "empty_body", "the upload has no bytes");
         return;
     }
-    if (auto wait = edge.rates.admit(principal->id, declared.value_or(0))) {
+    // Anonymous callers (FOTOGAL_AUTH=none) are told apart by address, not pooled.
+    std::string rate_key = principal->id.empty() ? "address " + req.remote : principal->id;
+    if (auto wait = edge.rates.admit(rate_key, declared.value_or(0))) {
         res.set_header("Retry-After", std::to_string(wait->count()));
         http::send_error(res, 429, "rate_limited",
                          "too many uploads from this principal; retry after " +

@@ -129,9 +129,11 @@ def main():
         bootstrap = wait_for("the embedded broker", lambda: (run_dir / "bootstrap").exists()
                              and (run_dir / "bootstrap").read_text().strip(), 30, stack)
         stack.env["FOTOGAL_KAFKA_BROKERS"] = bootstrap
-        # The quick start is a local demo: no credentials (FOTOGAL_AUTH=none), said in its banner.
+        # The quick start is a local demo: no credentials (FOTOGAL_AUTH=none, said in its
+        # banner) and no rate limits (it uploads as fast as it can).
         _, ingest_log = stack.start("ingest", "fotogal-ingest",
-                                    {"FOTOGAL_LISTEN": "127.0.0.1:0", "FOTOGAL_AUTH": "none"})
+                                    {"FOTOGAL_LISTEN": "127.0.0.1:0", "FOTOGAL_AUTH": "none",
+                                     "FOTOGAL_RATE_UPLOADS": "0", "FOTOGAL_RATE_BYTES": "0"})
         # The embedded (mock) broker can keep a phantom member from a worker's first join
         # until its session times out; a short session keeps that stall to seconds.
         worker_env = {"FOTOGAL_LISTEN": "127.0.0.1:0",

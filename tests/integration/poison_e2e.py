@@ -33,7 +33,8 @@ def run(h, photos):
     h.kafka_sh("topics", "--partitions", "1", *h.topics.values())
     main = h.start("worker-main", "fotogal-worker", FOTOGAL_TOPIC=h.topics["uploads"],
                    FOTOGAL_GROUP=f"{h.prefix}-main")
-    ingest = h.start("ingest", "fotogal-ingest", FOTOGAL_AUTH="none")
+    ingest = h.start("ingest", "fotogal-ingest", FOTOGAL_AUTH="none", FOTOGAL_RATE_UPLOADS="0",
+                     FOTOGAL_RATE_BYTES="0")
     ids = [h.upload(ingest, photos[i % len(photos)]) for i in range(COUNT)]
     wait_for(f"{COUNT} manifests", lambda: all(h.manifest(i) for i in ids), 300, h.procs)
     h.stop(main)
