@@ -144,7 +144,10 @@ void get_rendition(http::Request& req, http::Response& res, Edge& edge) {
     const auto& ref = std::get<RenditionRef>(access);
     try {
         if (req.query_param("redirect") == "1") {
-            if (auto url = edge.store.presigned_get_url(ref.key, edge.presign_ttl)) {
+            auto url = edge.presigned.get(ref.key, [&] {
+                return edge.store.presigned_get_url(ref.key, edge.presigned.ttl());
+            });
+            if (url) {
                 res.status = 302;
                 res.set_header("Location", *url);
                 res.set_header("Cache-Control", "no-store");  // the URL expires

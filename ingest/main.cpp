@@ -63,14 +63,9 @@ int run(const Config& config) {
     ingest::quotas::RateLimiter rates(ingest::rate_limits_from(config));
     ingest::quotas::InflightBytes inflight(
         static_cast<std::uint64_t>(config.integer("FOTOGAL_MAX_INFLIGHT_BYTES")));
-    ingest::Edge edge{
-        service,
-        spool_dir,
-        *authenticator,
-        rates,
-        inflight,
-        *store,
-        std::chrono::duration_cast<std::chrono::seconds>(config.seconds("FOTOGAL_PRESIGN_TTL"))};
+    ingest::PresignCache presigned(
+        std::chrono::duration_cast<std::chrono::seconds>(config.seconds("FOTOGAL_PRESIGN_TTL")));
+    ingest::Edge edge{service, spool_dir, *authenticator, rates, inflight, *store, presigned};
     ingest::add_routes(http.routes(), edge);
     http.start();
     log::info("ingest ready", {{"listen_port", http.port()},

@@ -7,6 +7,7 @@
 #include "common/http/router.hpp"
 #include "common/storage/object_store.hpp"
 #include "ingest/auth/authenticator.hpp"
+#include "ingest/presign_cache.hpp"
 #include "ingest/quotas/inflight_bytes.hpp"
 #include "ingest/quotas/rate_limiter.hpp"
 #include "ingest/upload_service.hpp"
@@ -20,7 +21,7 @@ struct Edge {
     quotas::RateLimiter& rates;
     quotas::InflightBytes& inflight;
     storage::ObjectStore& store;
-    std::chrono::seconds presign_ttl{300};  // ?redirect=1 URLs
+    PresignCache& presigned;  // ?redirect=1 URLs
 };
 
 void add_routes(http::Router& router, Edge& edge);
