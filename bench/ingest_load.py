@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """Ingest throughput for small photos: `hey` (a real HTTP load tool, installed with
 `go install github.com/rakyll/hey@v0.1.5` by scripts/tools.sh) sends the same 100 KB JPEG
-(a noise image made with libvips) from 32 concurrent clients, 2048 requests a round, to
-fotogal-ingest on the S3 store (versitygw, scripts/s3server.sh) with the embedded broker
-(fotogal-devbroker), and reports requests/s, latency p50/p90/p99/max and every status code.
+(a noise image made with libvips) from 32 concurrent clients (32 hey processes of one client
+each, so each client can have its own URL), 2048 requests a round, to fotogal-ingest on the
+S3 store (versitygw, scripts/s3server.sh) with the embedded broker (fotogal-devbroker). It
+reports requests/s, latency p50/p90/p99/max, every status code and the CPU time per request
+of the ingest and of the S3 server.
 Rows:
   ingest_api_key  FOTOGAL_AUTH=api_key, a keys file with one key (`Authorization: Bearer`)
   ingest_no_auth  FOTOGAL_AUTH=none: the difference to the row above is what auth costs
   bare_s3_put     the peer: a presigned S3 PUT of the same bytes to the same bucket, same
-                  concurrency and count (hey -m PUT: one URL, so every PUT overwrites
-                  one key); what storing alone costs
+                  concurrency and count (hey -m PUT), a key per client; what storing alone
+                  costs. (One hey of 32 clients would PUT one key 32 times at once, which the
+                  S3 server answers more slowly than distinct keys: an unfairly slow peer.)
 The rows alternate for a few rounds and the medians are compared: overhead ratio = ingest p50 /
 bare p50, throughput ratio = ingest requests/s / bare requests/s. The per-principal rate limits
 are lifted for the run (FOTOGAL_RATE_UPLOADS=100000, FOTOGAL_RATE_UPLOADS_BURST=100000,
@@ -51,6 +54,10 @@ def install_hey():
                           text=True).stdout.strip()
 
 
+def progress(message):
+    print(f"ingest_load: {message}", file=sys.stderr, flush=True)
+
+
 def percentile(ordered, q):
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
@@ -62,18 +69,30 @@ def cpu_seconds(pid):
     return ticks / 100.0  # USER_HZ is 100 on Linux
 
 
-def hey(tool, url, method, body, requests, concurrency, headers=()):
-    """One hey run; its per-request CSV gives latencies, status codes and the run's span (hey
-    leaves failed requests, e.g. refused connections, out of the CSV). `requests` is a
-    multiple of `concurrency`: hey sends only whole rounds of its clients."""
-    command = [tool, "-n", str(requests), "-c", str(concurrency), "-m", method,
+def hey(tool, urls, method, body, requests, headers=()):
+    """`requests` spread over one hey client per URL, all at once. Each hey's per-request CSV
+    gives latencies, status codes and when its last answer came (hey leaves failed requests,
+    e.g. refused connections, out of the CSV); the run's span is the latest of those, counted
+    from the first client's start."""
+    command = [tool, "-n", str(requests // len(urls)), "-c", "1", "-m", method,
                "-T", "image/jpeg", "-D", str(body), "-o", "csv", "-t", "60"]
     for h in headers:
         command += ["-H", h]
-    run = subprocess.run(command + [url], capture_output=True, text=True, check=True)
-    rows = list(csv.DictReader(io.StringIO(run.stdout)))
+    started = time.monotonic()
+    clients = [(time.monotonic() - started,
+                subprocess.Popen(command + [url], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)) for url in urls]
+    rows, span = [], 0.0
+    for delay, client in clients:
+        out, err = client.communicate()
+        if client.returncode != 0:
+            raise RuntimeError(f"hey exited with {client.returncode}: {err.strip()[:300]}")
+        mine = list(csv.DictReader(io.StringIO(out)))
+        rows += mine
+        span = max([span] + [delay + float(r["offset"]) + float(r["response-time"])
+                             for r in mine])
+    progress(f"{len(urls)} x hey -m {method}: {len(rows)} answers in {span:.1f} s")
     latencies = sorted(float(r["response-time"]) for r in rows)
-    span = max(float(r["offset"]) + float(r["response-time"]) for r in rows)
     ms = lambda s: round(s * 1000, 1)  # noqa: E731
     return {"requests_per_s": round(len(rows) / span, 1),
             "p50_ms": ms(percentile(latencies, 0.50)), "p90_ms": ms(percentile(latencies, 0.90)),
@@ -87,8 +106,8 @@ def summary(rounds, expected):
     for r in rounds:
         codes.update(r["status_codes"])
     return {
-        **{k: statistics.median(r[k] for r in rounds)
-           for k in ("requests_per_s", "p50_ms", "p90_ms", "p99_ms", "max_ms")},
+        **{k: statistics.median(r[k] for r in rounds) for k in rounds[0]
+           if k.endswith(("_per_s", "_ms", "_per_request"))},
         "status_codes": dict(codes),
         "failed_without_answer": sum(r["failed_without_answer"] for r in rounds),
         "all_answered_" + expected: set(codes) == {expected}
@@ -119,6 +138,7 @@ def main():
         keys.write_text(f"bench {hashlib.sha256(secret.encode()).hexdigest()} upload,read\n")
         with S3Server(work / "s3") as s3:
             s3.create_bucket("bench")
+            s3_pid = int((work / "s3" / "pid").read_text())
             targets = {}
             for row, auth in (("ingest_api_key", {"FOTOGAL_AUTH": "api_key",
                                                   "FOTOGAL_API_KEYS_FILE": str(keys)}),
@@ -130,26 +150,28 @@ def main():
                 ingest, base = start_ingest(stack, dict(
                     auth, **NO_RATE_LIMITS, FOTOGAL_STORAGE=s3.storage_url("bench")))
                 headers = [f"Authorization: Bearer {secret}"] if row == "ingest_api_key" else []
-                targets[row] = (f"{base}/v1/images", "POST", headers, ingest.pid)
-            # hey has one URL for all requests: every bare PUT overwrites the same key.
-            targets["bare_s3_put"] = (s3.presign("PUT", "/bench/bare/photo.jpg"), "PUT", [],
-                                      None)
-            for url, method, headers, _ in targets.values():
-                hey(tool, url, method, photo, args.warmup, args.concurrency, headers)
+                targets[row] = ([f"{base}/v1/images"] * args.concurrency, "POST", headers,
+                                ingest.pid)
+            targets["bare_s3_put"] = ([s3.presign("PUT", f"/bench/bare/client-{n}.jpg")
+                                       for n in range(args.concurrency)], "PUT", [], None)
+            for urls, method, headers, _ in targets.values():
+                hey(tool, urls, method, photo, args.warmup, headers)
             rounds = {row: [] for row in targets}
             for _ in range(args.rounds):
-                for row, (url, method, headers, pid) in targets.items():
-                    cpu = cpu_seconds(pid) if pid else None
-                    result = hey(tool, url, method, photo, args.requests, args.concurrency,
-                                 headers)
-                    if pid:
-                        result["ingest_cpu_ms_per_request"] = round(
-                            (cpu_seconds(pid) - cpu) * 1000 / args.requests, 2)
+                for row, (urls, method, headers, pid) in targets.items():
+                    # Where the CPU goes: the ingest's share beside the S3 server's.
+                    cpu = {"ingest": pid, "s3_server": s3_pid}
+                    before = {k: cpu_seconds(v) for k, v in cpu.items() if v}
+                    result = hey(tool, urls, method, photo, args.requests, headers)
+                    for k, v in before.items():
+                        result[f"{k}_cpu_ms_per_request"] = round(
+                            (cpu_seconds(cpu[k]) - v) * 1000 / args.requests, 2)
                     rounds[row].append(result)
             crashed = [c for s in stacks for c in s.crashed()]
     finally:
         for stack in stacks:
             stack.stop()
+        progress("removing the run's objects")
         shutil.rmtree(work, ignore_errors=True)
     rows = {row: summary(r, "200" if row == "bare_s3_put" else "202")
             for row, r in rounds.items()}
