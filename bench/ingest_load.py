@@ -7,7 +7,9 @@ S3 store (versitygw, scripts/s3server.sh) with the embedded broker (fotogal-devb
 reports requests/s, latency p50/p90/p99/max, every status code and the CPU time per request
 of the ingest and of the S3 server.
 Rows:
-  ingest_api_key  FOTOGAL_AUTH=api_key, a keys file with one key (`Authorization: Bearer`)
+  ingest_api_key  FOTOGAL_AUTH=api_key, FOTOGAL_API_KEYS_FILE holding one key
+                  (`<key id> <SHA-256 hex of the secret> upload,read`), sent as
+                  `Authorization: Bearer <secret>`
   ingest_no_auth  FOTOGAL_AUTH=none: the difference to the row above is what auth costs
   bare_s3_put     the peer: a presigned S3 PUT of the same bytes to the same bucket, same
                   concurrency and count (hey -m PUT), a key per client; what storing alone
@@ -21,6 +23,8 @@ service, not the quota. Every answer must be 202 (ingest) or 200 (bare). Prints 
 
   scripts/deps.sh && scripts/build.sh && \\
     FOTOGAL_S3_PORT=21070 python3 bench/ingest_load.py [--requests 2048] [--rounds 5]
+
+Needs Go (`go install` builds hey and versitygw on first use).
 """
 import argparse
 import csv
