@@ -4,13 +4,14 @@ made with libvips, which the header check and the 100 MP pixel limit accept) sen
 fotogal-ingest all at once, in four styles: a raw body with Content-Length (most of them),
 `Expect: 100-continue` (curl), multipart/form-data and chunked. It reports the ingest's idle
 resident memory and its peak (VmHWM from /proc, and the largest anonymous and file-backed parts
-seen while sampling), every answer's status code, the wall time, and whether every upload was
-answered correctly (202, or 503/429 when over a limit; anything else or a broken connection is
-not) and every accepted one is stored. The peer is the same 64 uploads to a fresh ingest of
-the same binary one at a time (concurrency 1): the ratio shows how memory grows with
-concurrency. Runs once with the file:// store and once with the S3 store (versitygw), each with
-a fresh embedded broker (fotogal-devbroker), FOTOGAL_AUTH=none and no cap on bytes in flight
-(the default). Issue figure: a peak under 256 MB at 64 concurrent. Prints one JSON object.
+seen while sampling), how big the spool folder got (FOTOGAL_SPOOL_DIR, where the bodies wait),
+every answer's status code, the wall time, and whether every upload was answered correctly
+(202, or 503/429 when over a limit; anything else or a broken connection is not) and every
+accepted one is stored. The peer is the same 64 uploads to a fresh ingest of the same binary
+one at a time (concurrency 1): the ratio shows how memory grows with concurrency. Runs once
+with the file:// store and once with the S3 store (versitygw), each with a fresh embedded
+broker (fotogal-devbroker), FOTOGAL_AUTH=none and FOTOGAL_MAX_INFLIGHT_BYTES unset (its
+default applies). Issue figure: a peak under 256 MB at 64 concurrent. Prints one JSON object.
 
   scripts/deps.sh && scripts/build.sh && \\
     FOTOGAL_S3_PORT=21070 python3 bench/ingest_memory.py [--concurrency 64] [--stores file,s3]
@@ -22,6 +23,7 @@ import argparse
 import contextlib
 import http.client as httpclient
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -56,17 +58,29 @@ def proc_status(pid):
     return fields
 
 
-class RssSampler(threading.Thread):
-    """Largest anonymous and file-backed resident memory seen, every 20 ms: VmHWM says how high
-    the total went, these say which kind of memory it was."""
+def folder_bytes(folder):
+    total = 0
+    for entry in os.scandir(folder):
+        try:
+            total += entry.stat().st_size
+        except FileNotFoundError:  # an upload that just finished
+            pass
+    return total
 
-    def __init__(self, pid):
+
+class Sampler(threading.Thread):
+    """Largest anonymous and file-backed resident memory seen, every 20 ms (VmHWM says how high
+    the total went, these say which kind of memory it was), and the largest the spool folder
+    got: where the bodies went instead (in a pod, /tmp is an emptyDir with a size limit)."""
+
+    def __init__(self, pid, spool):
         super().__init__(daemon=True)
-        self.pid, self.peaks, self.halt = pid, Counter(), threading.Event()
+        self.pid, self.spool, self.peaks, self.halt = pid, spool, Counter(), threading.Event()
 
     def run(self):
         while not self.halt.wait(0.02):
-            for name, value in proc_status(self.pid).items():
+            sample = dict(proc_status(self.pid), spool=folder_bytes(self.spool))
+            for name, value in sample.items():
                 self.peaks[name] = max(self.peaks[name], value)
 
 
@@ -175,7 +189,7 @@ def measure(args, photo, store, concurrency, cleanup):
             env["FOTOGAL_STORAGE"] = f"file://{run_dir / 'data'}"
         ingest, base = start_ingest(stack, env)
         idle = proc_status(ingest.pid)
-        sampler = RssSampler(ingest.pid)
+        sampler = Sampler(ingest.pid, spool)
         sampler.start()
         started = time.monotonic()
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
@@ -213,6 +227,7 @@ def measure(args, photo, store, concurrency, cleanup):
         "peak_anon_rss_mib_sampled": round(sampler.peaks["RssAnon"] / MIB, 1),
         "peak_file_rss_mib_sampled": round(sampler.peaks["RssFile"] / MIB, 1),
         "rss_after_mib": round(final["VmRSS"] / MIB, 1),
+        "peak_spool_mib_sampled": round(sampler.peaks["spool"] / MIB, 1),
         "wall_seconds": round(wall, 1),
         "upload_seconds_median": round(statistics.median(seconds), 2),
         "upload_seconds_max": round(max(seconds), 2),
