@@ -238,6 +238,8 @@ def measure(args, photo, store, concurrency, cleanup):
 
 
 def commit_of(directory):
+    """The commit checked out where the binary lives (say which build was measured; the build
+    itself may be older)."""
     run = subprocess.run(["git", "-C", str(directory), "rev-parse", "--short", "HEAD"],
                          capture_output=True, text=True)
     return run.stdout.strip() or None
@@ -274,7 +276,7 @@ def main():
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(json.dumps({
-        "benchmark": "ingest_memory", "ingest_commit": commit_of(args.bin),
+        "benchmark": "ingest_memory", "checkout_commit": commit_of(args.bin),
         "upload_bytes": size, "upload_pixels": f"{args.width}x{args.height}",
         "uploads": args.uploads, "styles": dict(Counter(STYLES[n % len(STYLES)]
                                                         for n in range(args.uploads))),
