@@ -31,7 +31,8 @@ struct Ingest {
     }();
     ingest::quotas::RateLimiter rates{{}};
     ingest::quotas::InflightBytes inflight{1 << 30};
-    ingest::Edge edge{service, dir.path(), *auth, rates, inflight, store};
+    ingest::PresignCache presigned{std::chrono::seconds(300)};
+    ingest::Edge edge{service, dir.path(), *auth, rates, inflight, store, presigned};
     Ingest() {
         ingest::add_routes(server.routes(), edge);
         server.start();
