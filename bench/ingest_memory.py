@@ -10,8 +10,9 @@ every answer's status code, the wall time, and whether every upload was answered
 accepted one is stored. The peer is the same 64 uploads to a fresh ingest of the same binary
 one at a time (concurrency 1): the ratio shows how memory grows with concurrency. Runs once
 with the file:// store and once with the S3 store (versitygw), each with a fresh embedded
-broker (fotogal-devbroker), FOTOGAL_AUTH=none and FOTOGAL_MAX_INFLIGHT_BYTES unset (its
-default applies). Issue figure: a peak under 256 MB at 64 concurrent. Prints one JSON object.
+broker (fotogal-devbroker), FOTOGAL_AUTH=none, the per-principal rates off (every upload comes
+from one address) and FOTOGAL_MAX_INFLIGHT_BYTES at its default (1 GiB: the uploads over it are
+answered 503) unless --inflight-cap BYTES (0: no cap) says otherwise. Issue figure: a peak under 256 MB at 64 concurrent. Prints one JSON object.
 
   scripts/deps.sh && scripts/build.sh && \\
     FOTOGAL_S3_PORT=21070 python3 bench/ingest_memory.py [--concurrency 64] [--stores file,s3]
@@ -177,8 +178,13 @@ def measure(args, photo, store, concurrency, cleanup):
     spool = run_dir / "spool"
     spool.mkdir()
     stack = Stack(args.bin, run_dir)
-    env = {"FOTOGAL_AUTH": "none", "FOTOGAL_SPOOL_DIR": str(spool)}
-    stack.env.pop("FOTOGAL_MAX_INFLIGHT_BYTES", None)  # the default cap, whatever it is
+    # One client address for all uploads: the per-principal rates would measure the quota,
+    # not the memory, so they are off; the bytes-in-flight cap is its default unless given.
+    env = {"FOTOGAL_AUTH": "none", "FOTOGAL_SPOOL_DIR": str(spool), "FOTOGAL_RATE_UPLOADS": "0",
+           "FOTOGAL_RATE_BYTES": "0"}
+    stack.env.pop("FOTOGAL_MAX_INFLIGHT_BYTES", None)
+    if args.inflight_cap is not None:
+        env["FOTOGAL_MAX_INFLIGHT_BYTES"] = str(args.inflight_cap)
     try:
         if store == "s3":
             s3 = cleanup.enter_context(S3Server(run_dir / "s3"))
@@ -255,6 +261,8 @@ def main():
     parser.add_argument("--width", type=int, default=6800)
     parser.add_argument("--height", type=int, default=5000)
     parser.add_argument("--target-mib", type=float, default=256)
+    parser.add_argument("--inflight-cap", type=int, default=None,
+                        help="FOTOGAL_MAX_INFLIGHT_BYTES for the ingest (default: its default)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="fotogal-ingest-memory-photo-"))
     try:
