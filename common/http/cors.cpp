@@ -12,30 +12,13 @@ constexpr const char* kExposedHeaders =
     "ETag, Location, Retry-After, Content-Range, Content-Length, Accept-Ranges, X-Request-Id, "
     "WWW-Authenticate";
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-    return s;
-}
-
-bool header_allowed(std::string_view name) {
-    std::string_view list = kAllowedHeaders;
-    while (!list.empty()) {
-        auto comma = list.find(',');
-        if (iequals(trim(list.substr(0, comma)), name)) return true;
-        if (comma == std::string_view::npos) break;
-        list.remove_prefix(comma + 1);
-    }
-    return false;
-}
-
 }  // namespace
 
 CorsPolicy::CorsPolicy(const std::string& origins) {
     std::string_view rest = origins;
     while (!rest.empty()) {
         auto comma = rest.find(',');
-        std::string_view one = trim(rest.substr(0, comma));
+        std::string_view one = trim_ows(rest.substr(0, comma));
         while (!one.empty() && one.back() == '/') one.remove_suffix(1);
         if (one == "*")
             any_ = true;
@@ -79,8 +62,8 @@ bool CorsPolicy::answer_preflight(const Request& req, const std::string& allow,
     std::string_view requested = req.header("access-control-request-headers");
     while (!requested.empty()) {
         auto comma = requested.find(',');
-        std::string_view name = trim(requested.substr(0, comma));
-        if (!name.empty() && !header_allowed(name)) {
+        std::string_view name = trim_ows(requested.substr(0, comma));
+        if (!name.empty() && !list_contains(kAllowedHeaders, name)) {
             send_error(res, 403, "header_not_allowed",
                        "the header '" + std::string(name) + "' may not be sent cross-origin");
             return true;

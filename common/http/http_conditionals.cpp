@@ -1,5 +1,7 @@
 #include "common/http/http_conditionals.hpp"
 
+#include "common/http/http_message.hpp"
+
 #include <vector>
 
 namespace fotogal::http {
@@ -10,12 +12,6 @@ struct EntityTag {
     bool weak = false;
     std::string_view opaque;  // with its quotes
 };
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
 
 bool etagc(unsigned char c) {
     return c == 0x21 || (c >= 0x23 && c <= 0x7e) || c >= 0x80;
@@ -42,16 +38,16 @@ std::optional<EntityTag> take_tag(std::string_view& s) {
 
 std::optional<std::vector<EntityTag>> tag_list(std::string_view s) {
     std::vector<EntityTag> tags;
-    s = trim(s);
+    s = trim_ows(s);
     while (!s.empty()) {
         if (s.front() == ',') {  // empty list element
-            s = trim(s.substr(1));
+            s = trim_ows(s.substr(1));
             continue;
         }
         auto tag = take_tag(s);
         if (!tag) return std::nullopt;
         tags.push_back(*tag);
-        s = trim(s);
+        s = trim_ows(s);
         if (!s.empty() && s.front() != ',') return std::nullopt;
     }
     return tags;
@@ -60,7 +56,7 @@ std::optional<std::vector<EntityTag>> tag_list(std::string_view s) {
 }  // namespace
 
 bool etag_list_matches(std::string_view field, std::string_view etag, bool weak) {
-    if (trim(field) == "*") return true;  // the representation exists
+    if (trim_ows(field) == "*") return true;  // the representation exists
     std::string_view own_view = etag;
     auto own = take_tag(own_view);
     if (!own) return false;
@@ -74,9 +70,9 @@ bool etag_list_matches(std::string_view field, std::string_view etag, bool weak)
 }
 
 bool if_range_holds(std::string_view field, std::string_view etag) {
-    field = trim(field);
+    field = trim_ows(field);
     auto tag = take_tag(field);
-    if (!tag || !trim(field).empty() || tag->weak) return false;  // a date, or a weak tag
+    if (!tag || !trim_ows(field).empty() || tag->weak) return false;  // a date, or a weak tag
     std::string_view own_view = etag;
     auto own = take_tag(own_view);
     return own && !own->weak && own->opaque == tag->opaque;

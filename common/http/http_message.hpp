@@ -52,5 +52,9 @@ void send_error(Response& res, int status, std::string_view code, std::string_vi
 
 std::string percent_decode(std::string_view text);
 bool iequals(std::string_view a, std::string_view b);
+// Without the optional whitespace (spaces, tabs) around a field value or list item.
+std::string_view trim_ows(std::string_view s);
+// Whether the comma-separated list `value` holds `token` (case-insensitive).
+bool list_contains(std::string_view value, std::string_view token);
 
 }  // namespace fotogal::http

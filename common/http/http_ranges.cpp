@@ -1,5 +1,7 @@
 #include "common/http/http_ranges.hpp"
 
+#include "common/http/http_message.hpp"
+
 #include <algorithm>
 #include <limits>
 #include <optional>
@@ -13,12 +15,6 @@ namespace {
 constexpr std::size_t kMaxRanges = 64;
 constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
 // 1*DIGIT, saturating at the largest value (a position past any length means the same).
 std::optional<std::uint64_t> digits(std::string_view s) {
     if (s.empty()) return std::nullopt;
@@ -29,12 +25,6 @@ std::optional<std::uint64_t> digits(std::string_view s) {
         v = v > (kMax - d) / 10 ? kMax : v * 10 + d;
     }
     return v;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return (x | 0x20) == (y | 0x20);
-           });
 }
 
 struct Spec {
@@ -68,15 +58,16 @@ std::optional<Spec> parse_spec(std::string_view s, std::uint64_t length) {
 }  // namespace
 
 RangeRequest parse_range(std::string_view header, std::uint64_t length) {
-    header = trim(header);
+    header = trim_ows(header);
     auto eq = header.find('=');
-    if (eq == std::string_view::npos || !iequals(trim(header.substr(0, eq)), "bytes")) return {};
+    if (eq == std::string_view::npos || !iequals(trim_ows(header.substr(0, eq)), "bytes"))
+        return {};
     std::string_view set = header.substr(eq + 1);
     std::vector<Spec> satisfiable;
     std::size_t count = 0;
     while (true) {
         auto comma = set.find(',');
-        std::string_view item = trim(set.substr(0, comma));
+        std::string_view item = trim_ows(set.substr(0, comma));
         if (!item.empty()) {  // empty list elements are allowed (RFC 9110 §5.6.1)
             if (++count > kMaxRanges) return {};
             auto spec = parse_spec(item, length);

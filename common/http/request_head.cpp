@@ -19,27 +19,10 @@ bool is_token(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), is_token_char);
 }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
 std::string lower(std::string_view s) {
     std::string out(s);
     for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
-}
-
-// True when the comma-separated list `value` holds `token` (case-insensitive).
-bool list_contains(std::string_view value, std::string_view token) {
-    while (!value.empty()) {
-        auto comma = value.find(',');
-        if (iequals(trim(value.substr(0, comma)), token)) return true;
-        if (comma == std::string_view::npos) break;
-        value.remove_prefix(comma + 1);
-    }
-    return false;
 }
 
 HeadParse invalid(int status, std::string message) {
@@ -93,7 +76,7 @@ std::optional<HeadParse> decide_framing(RequestHead& head) {
     bool chunked = false;
     for (const auto& [name, value] : req.headers) {
         if (name != "transfer-encoding") continue;
-        if (!iequals(trim(value), "chunked"))
+        if (!iequals(trim_ows(value), "chunked"))
             return invalid(501, "only the chunked transfer coding is supported");
         if (chunked) return invalid(400, "Transfer-Encoding repeated");
         chunked = true;
@@ -149,7 +132,7 @@ HeadParse parse_request_head(std::string_view buffer, std::size_t max_head_bytes
         if (head.request.headers.size() == kMaxHeaderFields)
             return invalid(431, "more than " + std::to_string(kMaxHeaderFields) + " header fields");
         head.request.headers.emplace_back(lower(line.substr(0, colon)),
-                                          std::string(trim(line.substr(colon + 1))));
+                                          std::string(trim_ows(line.substr(colon + 1))));
     }
     if (head.request.minor_version == 1 && !head.request.has_header("host"))
         return invalid(400, "HTTP/1.1 requests need a Host header");
@@ -159,7 +142,7 @@ HeadParse parse_request_head(std::string_view buffer, std::size_t max_head_bytes
                                                       : list_contains(connection, "keep-alive");
     std::string_view expect = head.request.header("expect");
     if (!expect.empty()) {
-        if (!iequals(trim(expect), "100-continue"))
+        if (!iequals(trim_ows(expect), "100-continue"))
             return invalid(417, "only 'Expect: 100-continue' is understood");
         head.expect_continue = head.request.minor_version == 1;
     }

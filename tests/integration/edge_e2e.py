@@ -18,7 +18,6 @@
 Broker and topics as in replay_e2e.py. Needs FOTOGAL_TEST_S3_ENDPOINT and AWS_* (set by CTest).
 usage: edge_e2e.py --bin DIR --corpus DIR --work DIR
 """
-import argparse
 import hashlib
 import http.client
 import json
@@ -33,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
 from edge_tokens import TokenMaker  # noqa: E402
-from replay_e2e import Harness, log, wait_for  # noqa: E402
+from replay_e2e import log, test_main, wait_for  # noqa: E402
 from s3_e2e import s3  # noqa: E402
 
 
@@ -256,25 +255,9 @@ def run(h, photo, endpoint):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--bin", required=True)
-    parser.add_argument("--corpus", required=True, type=Path)
-    parser.add_argument("--work", required=True)
-    args = parser.parse_args()
-    photo = (args.corpus / "photos" / "exif_gps_DSCN0010.jpg").read_bytes()
-    h = Harness(args)
-    h.prefix = h.prefix.replace("replay-e2e", "edge-e2e")
-    h.topics = {k: v.replace("replay-e2e", "edge-e2e") for k, v in h.topics.items()}
-    for key, topic in (("FOTOGAL_TOPIC_UPLOADS", "uploads"), ("FOTOGAL_TOPIC_REPROCESS", "reprocess"),
-                       ("FOTOGAL_TOPIC_RESULTS", "results"), ("FOTOGAL_TOPIC_DLQ", "dlq")):
-        h.base_env[key] = h.topics[topic]
-    started = time.monotonic()
-    try:
-        run(h, photo, os.environ["FOTOGAL_TEST_S3_ENDPOINT"])
-    finally:
-        h.close()
-    log(f"passed in {time.monotonic() - started:.1f}s")
-    return 0
+    return test_main(lambda h, args: run(
+        h, (args.corpus / "photos" / "exif_gps_DSCN0010.jpg").read_bytes(),
+        os.environ["FOTOGAL_TEST_S3_ENDPOINT"]))
 
 
 if __name__ == "__main__":

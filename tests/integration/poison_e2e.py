@@ -15,13 +15,11 @@ deleted at the end).
 
 usage: poison_e2e.py --bin DIR --corpus DIR --work DIR
 """
-import argparse
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from replay_e2e import Harness, log, wait_for  # noqa: E402
+from replay_e2e import corpus_photos, log, test_main, wait_for  # noqa: E402
 
 COUNT = 5
 CORRUPT = 2  # the index of the image whose manifest is damaged
@@ -64,27 +62,7 @@ def run(h, photos):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--bin", required=True)
-    parser.add_argument("--corpus", required=True, type=Path)
-    parser.add_argument("--work", required=True)
-    args = parser.parse_args()
-    photos = sorted(p for p in (args.corpus / "photos").iterdir()
-                    if p.suffix.lower() in (".jpg", ".jpeg"))
-    h = Harness(args)
-    h.prefix = h.prefix.replace("replay-e2e", "poison-e2e")
-    h.topics = {k: v.replace("replay-e2e", "poison-e2e") for k, v in h.topics.items()}
-    for key, topic in (("FOTOGAL_TOPIC_UPLOADS", "uploads"), ("FOTOGAL_TOPIC_REPROCESS", "reprocess"),
-                       ("FOTOGAL_TOPIC_RESULTS", "results"), ("FOTOGAL_TOPIC_DLQ", "dlq")):
-        h.base_env[key] = h.topics[topic]
-    h.base_env["FOTOGAL_REPLAY_GROUP"] = f"{h.prefix}-replay"
-    started = time.monotonic()
-    try:
-        run(h, photos)
-    finally:
-        h.close()
-    log(f"passed in {time.monotonic() - started:.1f}s")
-    return 0
+    return test_main(lambda h, args: run(h, corpus_photos(args.corpus)))
 
 
 if __name__ == "__main__":

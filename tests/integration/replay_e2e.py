@@ -40,8 +40,36 @@ KAFKA_SH = ROOT / "scripts" / "kafka.sh"
 PARTITIONS = 3
 
 
+TEST_NAME = Path(sys.argv[0]).stem  # replay_e2e, poison_e2e, edge_e2e: who is logging
+
+
 def log(msg):
-    print(f"[replay_e2e {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+    print(f"[{TEST_NAME} {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def test_main(run, parser=None):
+    """The shared command line (--bin, --corpus, --work) and life cycle of a broker test: a
+    Harness with topics named after the test, `run(h, args)`, then cleanup."""
+    parser = parser or argparse.ArgumentParser()
+    parser.add_argument("--bin", required=True)
+    parser.add_argument("--corpus", required=True, type=Path)
+    parser.add_argument("--work", required=True)
+    args = parser.parse_args()
+    h = Harness(args)
+    started = time.monotonic()
+    try:
+        run(h, args)
+    finally:
+        h.close()
+    log(f"passed in {time.monotonic() - started:.1f}s")
+    return 0
+
+
+def corpus_photos(corpus):
+    photos = sorted(p for p in (corpus / "photos").iterdir()
+                    if p.suffix.lower() in (".jpg", ".jpeg"))
+    assert photos, f"no photos in {corpus / 'photos'}"
+    return photos
 
 
 def wait_for(what, condition, timeout, procs=()):
@@ -109,7 +137,7 @@ class Harness:
         port = os.environ.get("FOTOGAL_KAFKA_PORT", "19092")  # scripts/kafka.sh's setting
         self.brokers = os.environ.get("FOTOGAL_TEST_KAFKA_BROKERS", f"127.0.0.1:{port}")
         self.started_broker = False
-        self.prefix = f"replay-e2e-{os.getpid()}-{int(time.time())}"
+        self.prefix = f"{TEST_NAME.replace('_', '-')}-{os.getpid()}-{int(time.time())}"
         self.topics = {k: f"{self.prefix}.{k}" for k in
                        ("uploads", "reprocess", "results", "dlq", "uploads-fresh",
                         "reprocess-fresh")}
@@ -335,22 +363,8 @@ def run(h, photos, count):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--bin", required=True)
-    parser.add_argument("--corpus", required=True, type=Path)
-    parser.add_argument("--work", required=True)
     parser.add_argument("--images", type=int, default=200)
-    args = parser.parse_args()
-    photos = sorted(p for p in (args.corpus / "photos").iterdir()
-                    if p.suffix.lower() in (".jpg", ".jpeg"))
-    assert photos, f"no photos in {args.corpus / 'photos'}"
-    h = Harness(args)
-    started = time.monotonic()
-    try:
-        run(h, photos, args.images)
-    finally:
-        h.close()
-    log(f"passed in {time.monotonic() - started:.1f}s")
-    return 0
+    return test_main(lambda h, args: run(h, corpus_photos(args.corpus), args.images), parser)
 
 
 if __name__ == "__main__":
