@@ -8,9 +8,9 @@ namespace fotogal::ingest {
 void add_routes(http::Router& router, Edge& edge) {
     router.post("/v1/images",
                 [&edge](http::Request& req, http::Response& res) { post_image(req, res, edge); });
-    router.get(R"(/v1/images/([^/]+))",
+    router.get("/v1/images/{}",
                [&edge](http::Request& req, http::Response& res) { get_image(req, res, edge); });
-    router.get(R"(/v1/images/([^/]+)/renditions/([^/]+))",
+    router.get("/v1/images/{}/renditions/{}",
                [&edge](http::Request& req, http::Response& res) { get_rendition(req, res, edge); });
 }
 

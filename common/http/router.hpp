@@ -1,10 +1,10 @@
-// Which handler serves a request: routes by method and path pattern (a regex whose groups
-// become Request::params), each on a lane — health and metrics on their own threads so they
-// answer however busy the API is. HEAD is served by the GET route without the body.
+// Which handler serves a request: routes by method and path pattern ("/v1/images/{}": each
+// `{}` matches one non-empty path segment and becomes a Request::params entry), each on a lane —
+// health and metrics on their own threads so they answer however busy the API is. HEAD is served by
+// the GET route without the body.
 #pragma once
 
 #include <functional>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -41,7 +41,7 @@ class Router {
     struct Route {
         std::string method;
         std::string pattern;
-        std::regex regex;
+        std::vector<std::string> segments;
         Handler handler;
         Lane lane;
     };
