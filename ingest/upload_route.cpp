@@ -118,22 +118,26 @@ void post_image(http::Request& req, http::Response& res, Edge& edge) {
         return;
     }
     std::optional<SpooledUpload> spool;
+    std::map<std::string, std::string> attributes;
     try {
         spool.emplace(edge.spool_dir);
-    } catch (const std::runtime_error& e) {
+        if (boundary) {
+            if (auto error = spool_multipart(req, *boundary, *spool, attributes, limit)) {
+                answer(res, *error);
+                return;
+            }
+        } else {
+            spool_from(*req.body, *spool, limit);
+        }
+        spool->finish();
+    } catch (const SpoolError& e) {
         log::error("cannot spool an upload", {{"request_id", req.request_id}, {"error", e.what()}});
         res.set_header("Retry-After", "5");
         http::send_error(res, 503, "unavailable", "the upload could not be buffered; try again");
+        res.close = true;  // the rest of the body, if any, is not read
         return;
     }
-    std::map<std::string, std::string> attributes;
-    if (boundary) {
-        if (auto error = spool_multipart(req, *boundary, *spool, attributes, limit)) {
-            answer(res, *error);
-            return;
-        }
-    } else {
-        spool_from(*req.body, *spool, limit);
+    if (!boundary) {
         // A raw upload's attributes ride in the query string (?visibility=public&album=x).
         std::string_view rest = req.query;
         while (!rest.empty()) {
@@ -146,7 +150,6 @@ void post_image(http::Request& req, http::Response& res, Edge& edge) {
             rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
         }
     }
-    spool->finish();
     answer(res, edge.uploads.accept(*spool, attributes, principal->id));
 }
 

@@ -22,11 +22,10 @@ MappedUpload::MappedUpload(const std::filesystem::path& path, std::uint64_t size
     if (size_ == 0) return;
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        throw std::runtime_error("cannot reopen the spooled upload: " +
-                                 std::string(std::strerror(errno)));
+        throw SpoolError("cannot reopen the spooled upload: " + std::string(std::strerror(errno)));
     void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
     ::close(fd);
-    if (p == MAP_FAILED) throw std::runtime_error("cannot map the spooled upload");
+    if (p == MAP_FAILED) throw SpoolError("cannot map the spooled upload");
     data_ = static_cast<const std::uint8_t*>(p);
 }
 
@@ -39,8 +38,8 @@ SpooledUpload::SpooledUpload(const std::filesystem::path& directory)
     std::string pattern = (directory / "fotogal-upload-XXXXXX").string();
     fd_ = ::mkostemp(pattern.data(), O_CLOEXEC);
     if (fd_ < 0)
-        throw std::runtime_error("cannot create a spool file in " + directory.string() + ": " +
-                                 std::strerror(errno));
+        throw SpoolError("cannot create a spool file in " + directory.string() + ": " +
+                         std::strerror(errno));
     path_ = pattern;
 }
 
@@ -55,8 +54,7 @@ void SpooledUpload::append(std::span<const char> bytes) {
         ssize_t n = ::write(fd_, bytes.data(), bytes.size());
         if (n < 0 && errno == EINTR) continue;
         if (n < 0)
-            throw std::runtime_error("cannot write the spool file: " +
-                                     std::string(std::strerror(errno)));
+            throw SpoolError("cannot write the spool file: " + std::string(std::strerror(errno)));
         bytes = bytes.subspan(static_cast<std::size_t>(n));
         size_ += static_cast<std::uint64_t>(n);
     }

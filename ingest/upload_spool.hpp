@@ -5,10 +5,18 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <span>
+#include <stdexcept>
 #include <string>
 
 namespace fotogal::ingest {
+
+// The spool directory refused (full, read-only, gone): the upload cannot be buffered now.
+class SpoolError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
 
 // The first bytes of the upload, mapped read-only: the header probe reads only those pages.
 class MappedUpload {
@@ -26,8 +34,8 @@ class MappedUpload {
 
 class SpooledUpload {
   public:
-    // Creates an empty temporary file in `directory`. Throws std::runtime_error when it
-    // cannot (a full or read-only disk: the caller answers 503).
+    // Creates an empty temporary file in `directory`. Throws SpoolError when it cannot, and
+    // append() when a write fails (a full or read-only disk: the caller answers 503).
     explicit SpooledUpload(const std::filesystem::path& directory);
     ~SpooledUpload();
     SpooledUpload(const SpooledUpload&) = delete;

@@ -130,3 +130,16 @@ TEST_CASE("ingest routes: unknown ids are 404, malformed ids 400, other paths JS
     auto health = client.Get("/healthz");
     CHECK(health->status == 200);
 }
+
+TEST_CASE("ingest routes: an upload that cannot be spooled is 503, not 500") {
+    Ingest ingest;
+    ingest.edge.spool_dir = ingest.dir.path() / "no-such-dir";
+    auto client = ingest.client();
+    auto res = client.Post("/v1/images", as_string(test::read_corpus("formats/bmp24_v5.bmp")),
+                           "image/bmp");
+    REQUIRE(res);
+    CHECK(res->status == 503);
+    CHECK(error_code(res) == "unavailable");
+    CHECK(res->get_header_value("Retry-After") == "5");
+    CHECK(ingest.publisher.sent.empty());
+}
