@@ -13,6 +13,7 @@ namespace fotogal::ingest {
 namespace {
 
 constexpr std::size_t kChunk = 64 * 1024;
+constexpr std::size_t kSniffBytes = 4096;
 constexpr std::size_t kMaxField = 1024;
 // Multipart framing and form fields around the image.
 constexpr std::uint64_t kMultipartSlack = 64 * 1024;
@@ -23,13 +24,27 @@ constexpr std::uint64_t kMultipartSlack = 64 * 1024;
         "the upload is larger than the limit of " + std::to_string(limit) + " bytes");
 }
 
+// Bytes that are no image are refused from their first bytes, before the rest is read: the
+// signature of every format fits in the first kSniffBytes.
+void refuse_if_no_image(std::string_view head, const UploadLimits& limits) {
+    auto verdict =
+        validate_upload({reinterpret_cast<const std::uint8_t*>(head.data()), head.size()}, limits);
+    const auto* error = std::get_if<ApiError>(&verdict);
+    if (error && error->status == 415) throw http::BodyError(415, error->code, error->message);
+}
+
 template <typename Source>
-void spool_from(Source& source, SpooledUpload& spool, std::uint64_t limit) {
+void spool_from(Source& source, SpooledUpload& spool, const UploadLimits& limits) {
     std::vector<char> buffer(kChunk);
+    std::string head;
     for (;;) {
         std::size_t n = source.read(buffer);
         if (n == 0) return;
-        if (spool.size() + n > limit) too_large(limit);
+        if (spool.size() + n > limits.max_bytes) too_large(limits.max_bytes);
+        if (head.size() < kSniffBytes) {
+            head.append(buffer.data(), std::min(n, kSniffBytes - head.size()));
+            if (head.size() == kSniffBytes) refuse_if_no_image(head, limits);
+        }
         spool.append({buffer.data(), n});
     }
 }
@@ -38,13 +53,13 @@ void spool_from(Source& source, SpooledUpload& spool, std::uint64_t limit) {
 std::optional<ApiError> spool_multipart(http::Request& req, const std::string& boundary,
                                         SpooledUpload& spool,
                                         std::map<std::string, std::string>& attributes,
-                                        std::uint64_t limit) {
+                                        const UploadLimits& limits) {
     http::MultipartReader form(*req.body, boundary);
     bool have_file = false;
     while (auto part = form.next_part()) {
         if (part->name == "file" && !have_file) {
             have_file = true;
-            spool_from(form, spool, limit);
+            spool_from(form, spool, limits);
             continue;
         }
         if (part->filename) continue;  // other files are not ours to keep
@@ -122,12 +137,13 @@ void post_image(http::Request& req, http::Response& res, Edge& edge) {
     try {
         spool.emplace(edge.spool_dir);
         if (boundary) {
-            if (auto error = spool_multipart(req, *boundary, *spool, attributes, limit)) {
+            if (auto error =
+                    spool_multipart(req, *boundary, *spool, attributes, edge.uploads.limits())) {
                 answer(res, *error);
                 return;
             }
         } else {
-            spool_from(*req.body, *spool, limit);
+            spool_from(*req.body, *spool, edge.uploads.limits());
         }
         spool->finish();
     } catch (const SpoolError& e) {

@@ -10,6 +10,7 @@
 #include "common/storage/file_store.hpp"
 #include "corpus.hpp"
 #include "ingest/routes.hpp"
+#include "raw_http.hpp"
 #include "recording_publisher.hpp"
 #include "temp_dir.hpp"
 
@@ -141,5 +142,18 @@ TEST_CASE("ingest routes: an upload that cannot be spooled is 503, not 500") {
     CHECK(res->status == 503);
     CHECK(error_code(res) == "unavailable");
     CHECK(res->get_header_value("Retry-After") == "5");
+    CHECK(ingest.publisher.sent.empty());
+}
+
+TEST_CASE("ingest routes: bytes that are no image are refused from their first bytes") {
+    Ingest ingest;  // a 200 kB limit: 150 kB announced, only 8 kB of it ever sent
+    test::RawConnection c(ingest.server.port());
+    REQUIRE(c.send("POST /v1/images HTTP/1.1\r\nHost: t\r\nContent-Length: 150000\r\n\r\n" +
+                   std::string(8192, 'x')));
+    auto res = c.read_response(std::chrono::seconds(5));
+    REQUIRE(res);
+    CHECK(res->status == 415);
+    CHECK(json::parse(res->body).at("error").at("code") == "unsupported_format");
+    CHECK(res->header("connection") == "close");
     CHECK(ingest.publisher.sent.empty());
 }
