@@ -52,7 +52,8 @@ def one_run(args, workers, run_no, port):
                      FOTOGAL_STORAGE=f"file://{data}", FOTOGAL_LISTEN="127.0.0.1:0")
     body = args.image.read_bytes()
     try:
-        _, ingest_log = stack.start("ingest", "fotogal-ingest", {"FOTOGAL_AUTH": "none", "FOTOGAL_RATE_UPLOADS": "0", "FOTOGAL_RATE_BYTES": "0"})
+        _, ingest_log = stack.start("ingest", "fotogal-ingest", {"FOTOGAL_AUTH": "none", "FOTOGAL_RATE_UPLOADS": "0", "FOTOGAL_RATE_BYTES": "0",
+             "FOTOGAL_MAX_UPLOADS_PER_PRINCIPAL": "0"})
         for n in range(workers):
             _, wlog = stack.start(f"worker-{n}", "fotogal-worker", {
                 "FOTOGAL_TOPIC": topics["FOTOGAL_TOPIC_UPLOADS"], "FOTOGAL_GROUP": f"{name}-g",

@@ -19,7 +19,7 @@ The rows take turns for a few rounds (each leads one) and the medians are compar
 overhead ratio = ingest p50 / bare p50, throughput ratio = ingest requests/s / bare
 requests/s. The per-principal rate limits are lifted for the run (FOTOGAL_RATE_UPLOADS=100000,
 FOTOGAL_RATE_UPLOADS_BURST=100000, FOTOGAL_RATE_BYTES=10000000000,
-FOTOGAL_RATE_BYTES_BURST=10000000000): this measures the service, not the quota. Every answer
+FOTOGAL_RATE_BYTES_BURST=10000000000, FOTOGAL_MAX_UPLOADS_PER_PRINCIPAL=0): this measures the service, not the quota. Every answer
 must be 202 (ingest) or 200 (bare). Prints one JSON object.
 
   scripts/deps.sh && scripts/build.sh && \\
@@ -48,6 +48,7 @@ from fotogal_stack import S3Server, Stack, noise_jpeg, start_ingest  # noqa: E40
 
 HEY = ("github.com/rakyll/hey", "v0.1.5")
 NO_RATE_LIMITS = {"FOTOGAL_RATE_UPLOADS": "100000", "FOTOGAL_RATE_UPLOADS_BURST": "100000",
+                  "FOTOGAL_MAX_UPLOADS_PER_PRINCIPAL": "0",
                   "FOTOGAL_RATE_BYTES": "10000000000",
                   "FOTOGAL_RATE_BYTES_BURST": "10000000000"}
 

@@ -181,7 +181,8 @@ def measure(args, photo, store, concurrency, cleanup):
     # One client address for all uploads: the per-principal rates would measure the quota,
     # not the memory, so they are off; the bytes-in-flight cap is its default unless given.
     env = {"FOTOGAL_AUTH": "none", "FOTOGAL_SPOOL_DIR": str(spool), "FOTOGAL_RATE_UPLOADS": "0",
-           "FOTOGAL_RATE_BYTES": "0"}
+           "FOTOGAL_RATE_BYTES": "0",
+             "FOTOGAL_MAX_UPLOADS_PER_PRINCIPAL": "0"}
     stack.env.pop("FOTOGAL_MAX_INFLIGHT_BYTES", None)
     if args.inflight_cap is not None:
         env["FOTOGAL_MAX_INFLIGHT_BYTES"] = str(args.inflight_cap)

@@ -112,7 +112,8 @@ def one_run(args, files, budget):
                              and (run_dir / "bootstrap").read_text().strip(), 30, stack)
         stack.env["FOTOGAL_KAFKA_BROKERS"] = bootstrap
         _, ingest_log = stack.start("ingest", "fotogal-ingest", {"FOTOGAL_LISTEN": "127.0.0.1:0",
-                                                                 "FOTOGAL_AUTH": "none", "FOTOGAL_RATE_UPLOADS": "0", "FOTOGAL_RATE_BYTES": "0"})
+                                                                 "FOTOGAL_AUTH": "none", "FOTOGAL_RATE_UPLOADS": "0", "FOTOGAL_RATE_BYTES": "0",
+             "FOTOGAL_MAX_UPLOADS_PER_PRINCIPAL": "0"})
         port = wait_for("ingest", lambda: log_field(ingest_log, "ingest ready", "listen_port"),
                         30, stack)
         base = f"http://127.0.0.1:{port}"

@@ -21,6 +21,8 @@ std::vector<SettingSpec> edge_settings() {
         {"FOTOGAL_RATE_UPLOADS_BURST", "20", "uploads a principal may make at once"},
         {"FOTOGAL_RATE_BYTES", "104857600", "upload bytes per second per principal (0: no limit)"},
         {"FOTOGAL_RATE_BYTES_BURST", "209715200", "upload bytes a principal may send at once"},
+        {"FOTOGAL_MAX_UPLOADS_PER_PRINCIPAL", "16",
+         "uploads one principal may have in progress at once (429 above; 0: no limit)"},
         {"FOTOGAL_MAX_INFLIGHT_BYTES", "1073741824",
          "upload bytes being received at once, all clients together (503 above; 0: no cap)"},
         {"FOTOGAL_PRESIGN_TTL", "300",

@@ -12,6 +12,7 @@
 #include "common/shutdown_signal.hpp"
 #include "ingest/auth/authenticator.hpp"
 #include "ingest/edge_settings.hpp"
+#include "ingest/quotas/concurrent_uploads.hpp"
 #include "ingest/quotas/inflight_bytes.hpp"
 #include "ingest/quotas/rate_limiter.hpp"
 #include "ingest/routes.hpp"
@@ -65,7 +66,10 @@ int run(const Config& config) {
         static_cast<std::uint64_t>(config.integer("FOTOGAL_MAX_INFLIGHT_BYTES")));
     ingest::PresignCache presigned(
         std::chrono::duration_cast<std::chrono::seconds>(config.seconds("FOTOGAL_PRESIGN_TTL")));
-    ingest::Edge edge{service, spool_dir, *authenticator, rates, inflight, *store, presigned};
+    ingest::quotas::ConcurrentUploads concurrent(
+        static_cast<std::size_t>(config.integer("FOTOGAL_MAX_UPLOADS_PER_PRINCIPAL")));
+    ingest::Edge edge{service,  spool_dir,  *authenticator, rates,
+                      inflight, concurrent, *store,         presigned};
     ingest::add_routes(http.routes(), edge);
     http.start();
     log::info("ingest ready", {{"listen_port", http.port()},

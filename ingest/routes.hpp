@@ -8,6 +8,7 @@
 #include "common/storage/object_store.hpp"
 #include "ingest/auth/authenticator.hpp"
 #include "ingest/presign_cache.hpp"
+#include "ingest/quotas/concurrent_uploads.hpp"
 #include "ingest/quotas/inflight_bytes.hpp"
 #include "ingest/quotas/rate_limiter.hpp"
 #include "ingest/upload_service.hpp"
@@ -20,6 +21,7 @@ struct Edge {
     auth::Authenticator& auth;
     quotas::RateLimiter& rates;
     quotas::InflightBytes& inflight;
+    quotas::ConcurrentUploads& concurrent;
     storage::ObjectStore& store;
     PresignCache& presigned;  // ?redirect=1 URLs
 };

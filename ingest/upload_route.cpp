@@ -123,6 +123,14 @@ void post_image(http::Request& req, http::Response& res, Edge& edge) {
                              std::to_string(wait->count()) + " s");
         return;
     }
+    auto slot = edge.concurrent.try_start(rate_key);
+    if (!slot) {
+        res.set_header("Retry-After", "1");
+        http::send_error(res, 429, "too_many_uploads",
+                         "this principal has as many uploads in progress as it may; finish one "
+                         "first");
+        return;
+    }
     // A chunked body may be as large as the limit: that much is held for it.
     auto reservation = edge.inflight.try_reserve(declared.value_or(allowed));
     if (!reservation) {

@@ -133,7 +133,8 @@ def main():
         # banner) and no rate limits (it uploads as fast as it can).
         _, ingest_log = stack.start("ingest", "fotogal-ingest",
                                     {"FOTOGAL_LISTEN": "127.0.0.1:0", "FOTOGAL_AUTH": "none",
-                                     "FOTOGAL_RATE_UPLOADS": "0", "FOTOGAL_RATE_BYTES": "0"})
+                                     "FOTOGAL_RATE_UPLOADS": "0", "FOTOGAL_RATE_BYTES": "0",
+             "FOTOGAL_MAX_UPLOADS_PER_PRINCIPAL": "0"})
         # The embedded (mock) broker can keep a phantom member from a worker's first join
         # until its session times out; a short session keeps that stall to seconds.
         worker_env = {"FOTOGAL_LISTEN": "127.0.0.1:0",

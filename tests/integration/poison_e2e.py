@@ -32,7 +32,8 @@ def run(h, photos):
     main = h.start("worker-main", "fotogal-worker", FOTOGAL_TOPIC=h.topics["uploads"],
                    FOTOGAL_GROUP=f"{h.prefix}-main")
     ingest = h.start("ingest", "fotogal-ingest", FOTOGAL_AUTH="none", FOTOGAL_RATE_UPLOADS="0",
-                     FOTOGAL_RATE_BYTES="0")
+                     FOTOGAL_RATE_BYTES="0",
+                     FOTOGAL_MAX_UPLOADS_PER_PRINCIPAL="0")
     ids = [h.upload(ingest, photos[i % len(photos)]) for i in range(COUNT)]
     wait_for(f"{COUNT} manifests", lambda: all(h.manifest(i) for i in ids), 300, h.procs)
     h.stop(main)

@@ -242,7 +242,8 @@ def run(h, photos, count):
 
     # -- 1. uploads, processed with recipe v1
     ingest = h.start("ingest", "fotogal-ingest", FOTOGAL_AUTH="none", FOTOGAL_RATE_UPLOADS="0",
-                     FOTOGAL_RATE_BYTES="0")
+                     FOTOGAL_RATE_BYTES="0",
+                     FOTOGAL_MAX_UPLOADS_PER_PRINCIPAL="0")
     mains = [h.start(f"worker-main-{i}", "fotogal-worker", FOTOGAL_RECIPE=v1, **main_env)
              for i in range(2)]
     before_uploads = time.time() - 1

@@ -178,7 +178,8 @@ def main():
         log(f"worker-{n} started")
 
     try:
-        _, ingest_log = stack.start("ingest", "fotogal-ingest", {"FOTOGAL_AUTH": "none", "FOTOGAL_RATE_UPLOADS": "0", "FOTOGAL_RATE_BYTES": "0"})
+        _, ingest_log = stack.start("ingest", "fotogal-ingest", {"FOTOGAL_AUTH": "none", "FOTOGAL_RATE_UPLOADS": "0", "FOTOGAL_RATE_BYTES": "0",
+             "FOTOGAL_MAX_UPLOADS_PER_PRINCIPAL": "0"})
         iport = wait_for("ingest", lambda: log_field(ingest_log, "ingest ready", "listen_port"),
                          30, stack)
         base = f"http://127.0.0.1:{iport}"

@@ -37,8 +37,9 @@ struct KeyedIngest {
     }();
     ingest::quotas::RateLimiter rates{{}};
     ingest::quotas::InflightBytes inflight{1 << 30};
+    ingest::quotas::ConcurrentUploads concurrent{16};
     ingest::PresignCache presigned{std::chrono::seconds(300)};
-    ingest::Edge edge{service, dir.path(), *auth, rates, inflight, store, presigned};
+    ingest::Edge edge{service, dir.path(), *auth, rates, inflight, concurrent, store, presigned};
     http::HttpServer server{"127.0.0.1:0", [] { return true; }};
 
     explicit KeyedIngest(const std::string& visibility) {

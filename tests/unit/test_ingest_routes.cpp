@@ -32,8 +32,9 @@ struct Ingest {
     }();
     ingest::quotas::RateLimiter rates{{}};
     ingest::quotas::InflightBytes inflight{1 << 30};
+    ingest::quotas::ConcurrentUploads concurrent{16};
     ingest::PresignCache presigned{std::chrono::seconds(300)};
-    ingest::Edge edge{service, dir.path(), *auth, rates, inflight, store, presigned};
+    ingest::Edge edge{service, dir.path(), *auth, rates, inflight, concurrent, store, presigned};
     Ingest() {
         ingest::add_routes(server.routes(), edge);
         server.start();
@@ -156,4 +157,35 @@ TEST_CASE("ingest routes: bytes that are no image are refused from their first b
     CHECK(json::parse(res->body).at("error").at("code") == "unsupported_format");
     CHECK(res->header("connection") == "close");
     CHECK(ingest.publisher.sent.empty());
+}
+
+TEST_CASE("ingest routes: a principal's uploads in progress are capped (429), then free again") {
+    Ingest ingest;  // 16 uploads in progress per principal; anonymous ones by address
+    std::vector<std::unique_ptr<test::RawConnection>> slow;
+    for (int i = 0; i < 16; ++i) {  // each sends a little of its body, then waits
+        slow.push_back(std::make_unique<test::RawConnection>(ingest.server.port()));
+        REQUIRE(slow.back()->send(
+            "POST /v1/images HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n\xff\xd8\xff"));
+    }
+    auto over_cap = [&] {
+        test::RawConnection c(ingest.server.port());
+        c.send("POST /v1/images HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello");
+        auto res = c.read_response(std::chrono::seconds(5));
+        return res && res->status == 429 &&
+               json::parse(res->body).at("error").at("code") == "too_many_uploads";
+    };
+    bool refused = false;  // the 16 reach their handlers in their own time
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!refused && std::chrono::steady_clock::now() < deadline) refused = over_cap();
+    CHECK(refused);
+    slow.clear();  // their uploads end (the client went away) and give their places back
+    auto client = ingest.client();
+    bool accepted = false;
+    deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!accepted && std::chrono::steady_clock::now() < deadline) {
+        auto res = client.Post("/v1/images", as_string(test::read_corpus("formats/bmp24_v5.bmp")),
+                               "image/bmp");
+        accepted = res && res->status == 202;
+    }
+    CHECK(accepted);
 }

@@ -78,6 +78,8 @@ API keys come from a mounted Secret, OIDC settings from a ConfigMap (configMapKe
   value: {{ $v.rateLimit.bytesPerSecond | int64 | quote }}
 - name: FOTOGAL_RATE_BYTES_BURST
   value: {{ $v.rateLimit.bytesBurst | int64 | quote }}
+- name: FOTOGAL_MAX_UPLOADS_PER_PRINCIPAL
+  value: {{ $v.rateLimit.concurrentUploads | quote }}
 - name: FOTOGAL_MAX_INFLIGHT_BYTES
   value: {{ $v.maxInflightBytes | int64 | quote }}
 - name: FOTOGAL_SPOOL_DIR
