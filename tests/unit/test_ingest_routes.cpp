@@ -4,6 +4,8 @@
 
 #include <httplib.h>
 
+#include <thread>
+
 #include <nlohmann/json.hpp>
 
 #include "common/http/http_server.hpp"
@@ -30,7 +32,7 @@ struct Ingest {
         anyone.mode = "none";
         return ingest::auth::make_authenticator(anyone);
     }();
-    ingest::quotas::RateLimiter rates{{}};
+    ingest::quotas::RateLimiter rates{{0, 1, 0, 1}};  // rates off: not what these test
     ingest::quotas::InflightBytes inflight{1 << 30};
     ingest::quotas::ConcurrentUploads concurrent{16};
     ingest::PresignCache presigned{std::chrono::seconds(300)};
@@ -167,21 +169,24 @@ TEST_CASE("ingest routes: a principal's uploads in progress are capped (429), th
         REQUIRE(slow.back()->send(
             "POST /v1/images HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n\xff\xd8\xff"));
     }
-    auto over_cap = [&] {
-        test::RawConnection c(ingest.server.port());
-        c.send("POST /v1/images HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello");
-        auto res = c.read_response(std::chrono::seconds(5));
-        return res && res->status == 429 &&
-               json::parse(res->body).at("error").at("code") == "too_many_uploads";
-    };
-    bool refused = false;  // the 16 reach their handlers in their own time
+    // The 16 reach their handlers in their own time; then a 17th is refused.
+    bool all_started = false;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (!refused && std::chrono::steady_clock::now() < deadline) refused = over_cap();
-    CHECK(refused);
+    while (!all_started && std::chrono::steady_clock::now() < deadline) {
+        all_started = ingest.concurrent.in_progress("address 127.0.0.1") == 16;
+        if (!all_started) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    REQUIRE(all_started);
+    test::RawConnection extra(ingest.server.port());
+    REQUIRE(extra.send("POST /v1/images HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello"));
+    auto refused = extra.read_response(std::chrono::seconds(5));
+    REQUIRE(refused);
+    CHECK(refused->status == 429);
+    CHECK(json::parse(refused->body).at("error").at("code") == "too_many_uploads");
     slow.clear();  // their uploads end (the client went away) and give their places back
     auto client = ingest.client();
     bool accepted = false;
-    deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);  // slots come back
     while (!accepted && std::chrono::steady_clock::now() < deadline) {
         auto res = client.Post("/v1/images", as_string(test::read_corpus("formats/bmp24_v5.bmp")),
                                "image/bmp");
