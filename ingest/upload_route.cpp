@@ -163,16 +163,7 @@ void post_image(http::Request& req, http::Response& res, Edge& edge) {
     }
     if (!boundary) {
         // A raw upload's attributes ride in the query string (?visibility=public&album=x).
-        std::string_view rest = req.query;
-        while (!rest.empty()) {
-            auto amp = rest.find('&');
-            std::string_view pair = rest.substr(0, amp);
-            auto eq = pair.find('=');
-            if (eq != std::string_view::npos)
-                attributes[http::percent_decode(pair.substr(0, eq))] =
-                    http::percent_decode(pair.substr(eq + 1));
-            rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
-        }
+        for (auto& [name, value] : req.query_params()) attributes[name] = std::move(value);
     }
     answer(res, edge.uploads.accept(*spool, attributes, principal->id));
 }

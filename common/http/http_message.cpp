@@ -64,16 +64,24 @@ bool Request::has_header(std::string_view name) const {
     return false;
 }
 
-std::optional<std::string> Request::query_param(std::string_view name) const {
+std::vector<std::pair<std::string, std::string>> Request::query_params() const {
+    std::vector<std::pair<std::string, std::string>> params;
     std::string_view rest = query;
     while (!rest.empty()) {
         auto amp = rest.find('&');
         std::string_view pair = rest.substr(0, amp);
         rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
         auto eq = pair.find('=');
-        if (percent_decode(pair.substr(0, eq)) != name) continue;
-        return eq == std::string_view::npos ? std::string{} : percent_decode(pair.substr(eq + 1));
+        if (eq != std::string_view::npos)
+            params.emplace_back(percent_decode(pair.substr(0, eq)),
+                                percent_decode(pair.substr(eq + 1)));
     }
+    return params;
+}
+
+std::optional<std::string> Request::query_param(std::string_view name) const {
+    for (auto& [key, value] : query_params())
+        if (key == name) return value;
     return std::nullopt;
 }
 

@@ -30,7 +30,9 @@ struct Request {
     // The first header of that name ("" when absent); `name` in lower case.
     std::string_view header(std::string_view name) const;
     bool has_header(std::string_view name) const;
-    // A query parameter, percent-decoded; nullopt when absent.
+    // The query's `name=value` pairs in order, percent-decoded (a bare `name` is left out).
+    std::vector<std::pair<std::string, std::string>> query_params() const;
+    // The first value of a query parameter; nullopt when absent.
     std::optional<std::string> query_param(std::string_view name) const;
 };
 
