@@ -160,10 +160,16 @@ cmd_start() {
     setsid java -Xms256m -Xmx"${FOTOGAL_KAFKA_HEAP:-512m}" -XX:+UseG1GC $(java_opts) \
       -cp "$libs/*" kafka.Kafka "$data/server.properties" \
       >>"$data/broker.log" 2>&1 </dev/null &
-    echo $! >"$data/broker.pid"
+    local started=$!
+    echo "$started" >"$data/broker.pid"
     local deadline=$((SECONDS + 120))
     until grep -q "Kafka Server started" "$data/broker.log" 2>/dev/null && port_open; do
-      broker_pid >/dev/null || die "broker exited during start-up; see $data/broker.log"
+      # kill -0 on the child, not broker_pid: until the child has exec'd java its command line
+      # is still this script's, which broker_pid would take for a dead broker
+      if ! kill -0 "$started" 2>/dev/null; then
+        tail -n 30 "$data/broker.log" >&2 || true
+        die "broker exited during start-up; see $data/broker.log"
+      fi
       ((SECONDS < deadline)) || die "broker not serving after 120 s; see $data/broker.log"
       sleep 0.2
     done
