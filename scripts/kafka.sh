@@ -147,7 +147,12 @@ cmd_start() {
     write_config
     if [[ ! -f "$data/kraft/meta.properties" ]]; then
       local cluster_id
-      cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+      # base64url of 16 random bytes, as Kafka's own ids; one that starts with "-" would be
+      # read as an option by the format tool, so draw again
+      cluster_id="-"
+      while [[ "$cluster_id" == -* ]]; do
+        cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+      done
       # shellcheck disable=SC2046
       java -Xmx256m $(java_opts) -Dfotogal.kafka.loglevel=WARN -cp "$libs/*" \
         kafka.tools.StorageTool format -t "$cluster_id" -c "$data/server.properties" -g >&2
