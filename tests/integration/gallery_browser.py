@@ -4,7 +4,8 @@ Kafka broker: ingest asks for an API key, one worker processes.
 
 1. The page loads; the API key is pasted into its key field.
 2. Real photos (one with faces, two camera photos) and a truncated JPEG are chosen through the
-   page's file input; every card reaches its final state: processed cards show a BlurHash
+   page's file input; every card goes uploading -> pending -> processed or failed, live:
+   processed cards show a BlurHash
    placeholder and a loaded thumbnail (natural size > 0), the failed card its reason, the one
    the worker's manifest gives.
 3. A reload keeps the recent list: the same images come back from localStorage and the API.
@@ -103,15 +104,18 @@ def run(h, args):
     b = Browser()
     try:
         b.driver.get(f"{base}/")
-        b.wait("the page's script", lambda: b.js(
-            "return document.getElementById('empty') && !document.getElementById('empty').hidden"),
-            10)
+        b.wait("the page's script", lambda: b.js("return document.body.dataset.ready"), 10)
+        assert b.cards() == [], "a fresh browser shows no recent images"
         b.set_api_key(key)
+        b.record_states()
         started = time.monotonic()
         b.choose_files(files)
         cards = wait_final(b, names, 60)
         log(f"{len(cards)} cards final in {time.monotonic() - started:.1f}s: "
             + ", ".join(f"{c['name']} {c['state']}" for c in cards))
+        history = b.state_history()
+        for c in cards:  # live: each card went through every state, in order
+            assert history[c["name"]] == ["uploading", "pending", c["state"]], history
         by_name = {c["name"]: c for c in cards}
         manifests = {c["name"]: status(base, key, c["id"]) for c in cards}
         for name, m in manifests.items():

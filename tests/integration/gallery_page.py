@@ -77,6 +77,26 @@ class Browser:
         field = self.driver.find_element(By.ID, "file-input")
         field.send_keys("\n".join(str(p.resolve()) for p in paths))
 
+    def record_states(self):
+        """From now on, every state each card passes through, by file name (a card's first
+        state is recorded when it joins the grid)."""
+        self.js("""
+            window.cardStates = {};
+            const note = (card) => {
+              const seen = (window.cardStates[card.title] ||= []);
+              if (seen[seen.length - 1] !== card.dataset.state) seen.push(card.dataset.state);
+            };
+            new MutationObserver((changes) => {
+              for (const c of changes) {
+                if (c.type === 'attributes') note(c.target);
+                for (const n of c.addedNodes || []) if (n.classList?.contains('card')) note(n);
+              }
+            }).observe(document.getElementById('grid'),
+                       {subtree: true, childList: true, attributeFilter: ['data-state']});""")
+
+    def state_history(self):
+        return self.js("return window.cardStates;")
+
     def cards(self):
         """[{name, id, state, reason}] of every card, in page order."""
         return self.js("""

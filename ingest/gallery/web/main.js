@@ -154,3 +154,4 @@ initDropZone();
 initKeyForm();
 initDetail();
 restore();
+document.body.dataset.ready = "true";
