@@ -15,6 +15,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from pathlib import Path
 
 from fotogal_stack import Stack, http, log_field, wait_for
@@ -97,14 +98,21 @@ def print_table(records):
         print("  ".join(str(c).ljust(w) for c, w in zip(row[:4], widths)) + "  " + row[4])
 
 
-def keep_serving(base, stack):
+def gallery_link(base, records):
+    """The gallery page with this run's images on its recent list (the page reads #add=)."""
+    added = [f"{r['id']}:{urllib.parse.quote(Path(r['file']).name, safe='')}"
+             for r in records if r.get("id")]
+    return f"{base}/#add={','.join(added)}" if added else f"{base}/"
+
+
+def keep_serving(base, records, stack):
     """Until Ctrl-C or SIGTERM (or a process ending on its own): the gallery stays open.
     True when the user stopped it."""
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    print(f"\nthe gallery is open at {base}/ (uploads, thumbnails, details); "
-          "Ctrl-C stops everything", file=sys.stderr, flush=True)
+    print(f"\nthe gallery, with these images: {gallery_link(base, records)}\n"
+          f"(or {base}/ alone); Ctrl-C stops everything", file=sys.stderr, flush=True)
     while not stop.wait(1.0):  # the period of the crash check, not a synchronisation
         if stack.crashed():
             return False
@@ -181,7 +189,7 @@ def main():
             sys.stderr.write("\n")
         if args.keep:
             print_table(records)
-            user_stopped = keep_serving(base, stack)
+            user_stopped = keep_serving(base, records, stack)
     finally:
         # Ctrl-C reaches the whole process group: processes that then shut down cleanly
         # did what was asked.

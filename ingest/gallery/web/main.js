@@ -146,6 +146,19 @@ function restore() {
   refreshCount();
 }
 
+// A link like /#add=ID:NAME,ID:NAME (the quick start prints one for what it uploaded) puts
+// those images on the recent list; the fragment never reaches the server.
+function importFromLink() {
+  const match = /^#add=(.+)$/.exec(location.hash);
+  if (!match) return;
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+  for (const item of match[1].split(",").reverse()) {
+    const [id, name] = item.split(":").map((part) => decodeURIComponent(part || ""));
+    if (uuid.test(id)) remember({ id, name: name || id, at: Date.now() });
+  }
+  history.replaceState(null, "", location.pathname);
+}
+
 document.getElementById("recent-clear").addEventListener("click", () => {
   forgetAll();
   restore();
@@ -153,5 +166,6 @@ document.getElementById("recent-clear").addEventListener("click", () => {
 initDropZone();
 initKeyForm();
 initDetail();
+importFromLink();
 restore();
 document.body.dataset.ready = "true";
