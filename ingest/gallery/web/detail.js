@@ -131,6 +131,7 @@ export function openDetail(name, manifest) {
   dialog().dataset.id = manifest.image_id || "";
   if (!dialog().open) dialog().showModal();
   if (first) showRendition(manifest, first, buttons).catch(reportFailure);
+  else document.getElementById("detail-frame").append(el("p", "no-renditions", "No renditions were made."));
 }
 
 export function initDetail() {

@@ -88,8 +88,8 @@ function camera(meta) {
     ["taken", meta.taken_at],
     ["exposure", exposureText(meta.exposure)],
     ["lens", describe(meta.lens) || undefined],
-    ["location", gps ? `${gps.latitude}, ${gps.longitude}` : undefined],
-    ["orientation", meta.orientation],
+    ["location", gps ? `${Number(gps.latitude).toFixed(6)}, ${Number(gps.longitude).toFixed(6)}` : undefined],
+    ["EXIF orientation", meta.orientation > 1 ? meta.orientation : undefined],
   ]);
 }
 
