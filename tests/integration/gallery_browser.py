@@ -34,6 +34,7 @@ FACE_PHOTO = "faces/dlib_group_2008_004176.jpg"
 CAMERA_PHOTOS = ["photos/exif_gps_DSCN0010.jpg", "photos/exif_Reconyx_HC500.jpg"]
 CORRUPT = "bad/truncated_10000B.jpg"  # a whole JPEG header, so ingest takes it; the worker fails it
 FINAL = {"processed", "failed"}
+BLURHASH_TOLERANCE = 40  # of 255, per channel, placeholder mean vs thumbnail mean
 
 
 def status(base, key, image_id):
@@ -69,6 +70,11 @@ def wait_thumbnails(b, ids, timeout):
     for i, f in facts.items():
         assert f["width"] > 0 and f["height"] > 0, (i, f)
         assert f["blurhash"], f"card {i} drew no BlurHash placeholder"
+        # The placeholder looks like the picture: its mean colour is the picture's (the DC
+        # term), give or take the thumbnail's crop. A decoder that misreads the hash is far off.
+        off = max(abs(a - b) for a, b in zip(f["blurhash"], f["thumbnail"]))
+        assert off < BLURHASH_TOLERANCE, (i, f["blurhash"], f["thumbnail"])
+        f["blurhash_off"] = round(off, 1)
     return facts
 
 
@@ -127,7 +133,8 @@ def run(h, args):
         processed = [c["id"] for c in cards if c["state"] == "processed"]
         assert len(processed) == len(files) - 1, cards
         thumbs = wait_thumbnails(b, processed, 20)
-        log(f"thumbnails loaded: {[(f['width'], f['height']) for f in thumbs.values()]}")
+        log("thumbnails loaded (size, BlurHash mean colour off by): "
+            + str([(f["width"], f["height"], f["blurhash_off"]) for f in thumbs.values()]))
         b.screenshot(shots / "grid.png")
 
         b.driver.refresh()

@@ -105,21 +105,32 @@ class Browser:
               reason: c.dataset.reason || null}));""")
 
     def thumbnail_facts(self, image_id):
-        """What the card of `image_id` drew: the thumbnail's natural size once loaded, and
-        whether its BlurHash canvas holds opaque pixels."""
+        """What the card of `image_id` drew: the thumbnail's natural size once loaded, and the
+        mean colours of its BlurHash placeholder and of its thumbnail (None: not drawn)."""
         return self.js("""
             const card = document.querySelector(`#grid .card[data-id="${arguments[0]}"]`);
             if (!card) return null;
             const img = card.querySelector('img.thumb');
             const canvas = card.querySelector('canvas.blurhash');
-            let blurhash = false;
-            if (canvas) {
-              const px = canvas.getContext('2d').getImageData(16, 16, 1, 1).data;
-              blurhash = px[3] === 255;
-            }
-            return {loaded: !!img && img.complete && img.naturalWidth > 0,
-                    width: img ? img.naturalWidth : 0, height: img ? img.naturalHeight : 0,
-                    blurhash};""", image_id)
+            // Mean RGB of what a canvas shows (every pixel opaque, or null).
+            const mean = (source) => {
+              const c = document.createElement('canvas');
+              c.width = 32;
+              c.height = 32;
+              const ctx = c.getContext('2d', {willReadFrequently: true});
+              ctx.drawImage(source, 0, 0, 32, 32);
+              const px = ctx.getImageData(0, 0, 32, 32).data;
+              const sum = [0, 0, 0];
+              for (let i = 0; i < px.length; i += 4) {
+                if (px[i + 3] !== 255) return null;
+                for (let k = 0; k < 3; k++) sum[k] += px[i + k];
+              }
+              return sum.map(v => v / (px.length / 4));
+            };
+            const loaded = !!img && img.complete && img.naturalWidth > 0;
+            return {loaded, width: img ? img.naturalWidth : 0, height: img ? img.naturalHeight : 0,
+                    blurhash: canvas ? mean(canvas) : null,
+                    thumbnail: loaded ? mean(img) : null};""", image_id)
 
     def open_detail(self, image_id):
         self.driver.find_element(By.CSS_SELECTOR, f'#grid .card[data-id="{image_id}"]').click()
