@@ -1,5 +1,6 @@
 #include "ingest/routes.hpp"
 
+#include "ingest/gallery/gallery_route.hpp"
 #include "ingest/image_routes.hpp"
 #include "ingest/upload_route.hpp"
 
@@ -12,6 +13,7 @@ void add_routes(http::Router& router, Edge& edge) {
                [&edge](http::Request& req, http::Response& res) { get_image(req, res, edge); });
     router.get("/v1/images/{}/renditions/{}",
                [&edge](http::Request& req, http::Response& res) { get_rendition(req, res, edge); });
+    gallery::add_gallery_routes(router);
 }
 
 }  // namespace fotogal::ingest

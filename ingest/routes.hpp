@@ -1,5 +1,6 @@
 // The ingest HTTP API: POST /v1/images, GET /v1/images/{id}, GET
-// /v1/images/{id}/renditions/{name} (health and metrics routes come with the shared server).
+// /v1/images/{id}/renditions/{name}, and the gallery page at / (gallery/gallery_route.hpp);
+// health and metrics routes come with the shared server.
 #pragma once
 
 #include <filesystem>

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Quick start driver: runs the embedded broker, ingest and N workers on loopback, uploads a
-folder of images, waits for every manifest and reports what happened to each file.
+folder of images, waits for every manifest and reports what happened to each file. With --keep
+it then keeps everything running for the gallery page (ingest's /) until Ctrl-C.
 
 Called by scripts/quickstart.sh (which installs and builds first); the end-to-end test calls
 it too. Standard library only.
@@ -9,9 +10,12 @@ import argparse
 import json
 import mimetypes
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 import time
+import urllib.parse
 from pathlib import Path
 
 from fotogal_stack import Stack, http, log_field, wait_for
@@ -94,6 +98,27 @@ def print_table(records):
         print("  ".join(str(c).ljust(w) for c, w in zip(row[:4], widths)) + "  " + row[4])
 
 
+def gallery_link(base, records):
+    """The gallery page with this run's images on its recent list (the page reads #add=)."""
+    added = [f"{r['id']}:{urllib.parse.quote(Path(r['file']).name, safe='')}"
+             for r in records if r.get("id")]
+    return f"{base}/#add={','.join(added)}" if added else f"{base}/"
+
+
+def keep_serving(base, records, stack):
+    """Until Ctrl-C or SIGTERM (or a process ending on its own): the gallery stays open.
+    True when the user stopped it."""
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    print(f"\nthe gallery, with these images: {gallery_link(base, records)}\n"
+          f"(or {base}/ alone); Ctrl-C stops everything", file=sys.stderr, flush=True)
+    while not stop.wait(1.0):  # the period of the crash check, not a synchronisation
+        if stack.crashed():
+            return False
+    return True
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--images", type=Path, default=DEFAULT_IMAGES,
@@ -104,6 +129,11 @@ def main():
     parser.add_argument("--run-dir", type=Path,
                         help="where storage and logs go (default: a new temporary folder)")
     parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for work")
+    parser.add_argument("--keep", action="store_true",
+                        help="after the report, keep the stack running for the gallery page at "
+                        "ingest's / until Ctrl-C")
+    parser.add_argument("--port", type=int, default=0,
+                        help="ingest's loopback port (default: a free one, printed)")
     parser.add_argument("--storage", help="object store URL (FOTOGAL_STORAGE) instead of a "
                         "folder in the run directory, e.g. s3://bucket?endpoint=...&region=...")
     args = parser.parse_args()
@@ -123,7 +153,7 @@ def main():
     storage = args.storage or f"file://{run_dir / 'data'}"
     stack.env.update(FOTOGAL_STORAGE=storage,
                      FOTOGAL_DEVBROKER_BOOTSTRAP_FILE=str(run_dir / "bootstrap"))
-    records, stopped = [], {}
+    records, stopped, user_stopped = [], {}, False
     try:
         stack.start("devbroker", "fotogal-devbroker")
         bootstrap = wait_for("the embedded broker", lambda: (run_dir / "bootstrap").exists()
@@ -132,7 +162,8 @@ def main():
         # The quick start is a local demo: no credentials (FOTOGAL_AUTH=none, said in its
         # banner) and no rate limits (it uploads as fast as it can).
         _, ingest_log = stack.start("ingest", "fotogal-ingest",
-                                    {"FOTOGAL_LISTEN": "127.0.0.1:0", "FOTOGAL_AUTH": "none",
+                                    {"FOTOGAL_LISTEN": f"127.0.0.1:{args.port}",
+                                     "FOTOGAL_AUTH": "none",
                                      "FOTOGAL_RATE_UPLOADS": "0", "FOTOGAL_RATE_BYTES": "0",
              "FOTOGAL_MAX_UPLOADS_PER_PRINCIPAL": "0"})
         # The embedded (mock) broker can keep a phantom member from a worker's first join
@@ -149,19 +180,26 @@ def main():
               "upload; deployments use api_key or oidc (docs/security.md)", file=sys.stderr)
         print(f"embedded broker {bootstrap}, ingest {base}, {args.workers} workers; "
               f"uploading {len(files)} files from {args.images}", file=sys.stderr)
+        print(f"the gallery page: {base}/", file=sys.stderr)
         for n, path in enumerate(files, 1):
             records.append(upload(base, path))
             progress(f"uploaded {n}/{len(files)}")
         poll_manifests(base, records, args.timeout, stack)
         if sys.stderr.isatty():
             sys.stderr.write("\n")
+        if args.keep:
+            print_table(records)
+            user_stopped = keep_serving(base, records, stack)
     finally:
-        crashed = stack.crashed()
+        # Ctrl-C reaches the whole process group: processes that then shut down cleanly
+        # did what was asked.
+        crashed = [(n, c) for n, c in stack.crashed() if not (user_stopped and c == 0)]
         stopped = stack.stop()
 
     for r in records:
         r.pop("uploaded_at", None)
-    print_table(records)
+    if not args.keep:  # --keep printed it before the wait
+        print_table(records)
     counts = {}
     for r in records:
         counts[r["status"]] = counts.get(r["status"], 0) + 1

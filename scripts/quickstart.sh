@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The main job on embedded defaults: installs what is missing, builds, starts the embedded
 # broker, ingest and N workers on loopback, uploads images, waits for every manifest,
-# prints a table, stops everything.
-#   scripts/quickstart.sh [--images DIR] [--workers N] [--json FILE]
+# prints a table and the gallery page's URL, stops everything (with --keep: after Ctrl-C, so the
+# page can be looked at and used).
+#   scripts/quickstart.sh [--images DIR] [--workers N] [--json FILE] [--keep] [--port N]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/deps.sh" --quickstart

@@ -194,3 +194,22 @@ TEST_CASE("ingest routes: a principal's uploads in progress are capped (429), th
     }
     CHECK(accepted);
 }
+
+TEST_CASE("ingest routes: the gallery page is served at / beside the API, without credentials") {
+    Ingest ingest;
+    auto client = ingest.client();
+    auto page = client.Get("/");
+    REQUIRE(page);
+    CHECK(page->status == 200);
+    CHECK(page->get_header_value("Content-Type") == "text/html; charset=utf-8");
+    CHECK(page->body.find("/ui/main.js") != std::string::npos);
+    auto script = client.Get("/ui/main.js");
+    REQUIRE(script);
+    CHECK(script->status == 200);
+    auto upload = client.Post("/", "x", "text/plain");
+    REQUIRE(upload);
+    CHECK(upload->status == 405);
+    auto unknown = client.Get("/v1/images/01a21e0d-e769-78e3-b7a3-d86c7e7dd43c");
+    CHECK(unknown->status == 404);
+    CHECK(error_code(unknown) == "not_found");
+}
