@@ -5,7 +5,8 @@
 
 #include "common/http/body_reader.hpp"
 #include "common/http/multipart_reader.hpp"
-#include "common/log.hpp"
+#include "common/log_context.hpp"
+#include "common/trace/trace_context.hpp"
 #include "ingest/request_auth.hpp"
 
 namespace fotogal::ingest {
@@ -97,6 +98,12 @@ void answer(http::Response& res, const UploadOutcome& outcome) {
 }  // namespace
 
 void post_image(http::Request& req, http::Response& res, Edge& edge) {
+    // Ingest's hop of the client's trace (a malformed or missing traceparent starts a new one,
+    // never refuses the upload), echoed on every answer so the client can find its logs.
+    const trace::TraceContext trace =
+        trace::continue_or_start(req.header("traceparent"), req.header("tracestate"));
+    res.set_header("traceparent", trace.traceparent());
+    const auto request_log = log::Context({{"request_id", req.request_id}}).with_trace(trace);
     auto principal = authorize(req, res, edge.auth, auth::kScopeUpload);
     if (!principal) return;
     const std::uint64_t limit = edge.uploads.limits().max_bytes;
@@ -155,7 +162,7 @@ void post_image(http::Request& req, http::Response& res, Edge& edge) {
         }
         spool->finish();
     } catch (const SpoolError& e) {
-        log::error("cannot spool an upload", {{"request_id", req.request_id}, {"error", e.what()}});
+        request_log.error("cannot spool an upload", {{"error", e.what()}});
         res.set_header("Retry-After", "5");
         http::send_error(res, 503, "unavailable", "the upload could not be buffered; try again");
         res.close = true;  // the rest of the body, if any, is not read
@@ -165,7 +172,7 @@ void post_image(http::Request& req, http::Response& res, Edge& edge) {
         // A raw upload's attributes ride in the query string (?visibility=public&album=x).
         for (auto& [name, value] : req.query_params()) attributes[name] = std::move(value);
     }
-    answer(res, edge.uploads.accept(*spool, attributes, principal->id));
+    answer(res, edge.uploads.accept(*spool, attributes, principal->id, trace, request_log));
 }
 
 }  // namespace fotogal::ingest

@@ -6,7 +6,7 @@
 #include "common/digest.hpp"
 #include "common/events/image_events.hpp"
 #include "common/image_id.hpp"
-#include "common/log.hpp"
+#include "common/log_context.hpp"
 #include "common/metrics.hpp"
 #include "common/object_keys.hpp"
 #include "common/retry.hpp"
@@ -46,7 +46,8 @@ UploadService::UploadService(storage::ObjectStore& store, kafka::EventPublisher&
 
 UploadOutcome UploadService::accept(const SpooledUpload& upload,
                                     const std::map<std::string, std::string>& attributes,
-                                    const std::string& owner) {
+                                    const std::string& owner, const trace::TraceContext& trace,
+                                    const log::Context& request_log) {
     if (auto error = check_attributes(attributes)) {
         count("rejected");
         return *error;
@@ -69,15 +70,15 @@ UploadOutcome UploadService::accept(const SpooledUpload& upload,
     facts.height = header.height;
     facts.attributes = attributes;
     facts.owner = owner;
+    const log::Context log = request_log.with({{"image_id", facts.image_id}}).with_trace(trace);
     try {
         with_storage_retries(
             "put original",
             [&] { store_.put_file(facts.object_key, upload.path(), facts.content_type); },
             RetryPolicy{3, std::chrono::milliseconds(100), std::chrono::milliseconds(1000)});
     } catch (const storage::StorageError& e) {
-        log::error(
-            "storing the original failed",
-            {{"image_id", facts.image_id}, {"kind", kind_name(e.kind())}, {"error", e.what()}});
+        log.error("storing the original failed",
+                  {{"kind", kind_name(e.kind())}, {"error", e.what()}});
         if (e.kind() != ErrorKind::transient) {
             // The store refuses for good (access denied, a bucket that does not exist): the
             // client cannot fix that by retrying; the operator must fix the configuration.
@@ -89,25 +90,22 @@ UploadOutcome UploadService::accept(const SpooledUpload& upload,
         return Unavailable{"the object store did not take the upload; try again"};
     }
     kafka::Delivery delivery = producer_.send(
-        topic_, facts.image_id, events::uploaded_event(facts, "/fotogal/ingest").dump());
+        topic_, facts.image_id, events::uploaded_event(facts, "/fotogal/ingest", trace).dump());
     if (!delivery.ok) {
-        log::error("publishing the upload event failed",
-                   {{"image_id", facts.image_id}, {"error", delivery.error}});
+        log.error("publishing the upload event failed", {{"error", delivery.error}});
         // Nothing refers to the stored original; remove it rather than leave an orphan.
         try {
             store_.remove(facts.object_key);
         } catch (const storage::StorageError& e) {
             // Either kind: an orphaned original costs only space, and the client is told to retry.
-            log::warn("could not remove the unannounced original",
-                      {{"image_id", facts.image_id}, {"error", e.what()}});
+            log.warn("could not remove the unannounced original", {{"error", e.what()}});
         }
         count("unavailable");
         return Unavailable{"the event stream did not acknowledge the upload; try again"};
     }
     count("accepted");
-    log::info("upload accepted", {{"image_id", facts.image_id},
-                                  {"bytes", facts.size},
-                                  {"format", formats::format_name(header.format)}});
+    log.info("upload accepted",
+             {{"bytes", facts.size}, {"format", formats::format_name(header.format)}});
     return Accepted{facts.image_id, facts.object_key};
 }
 

@@ -10,7 +10,9 @@
 #include <variant>
 
 #include "common/kafka/event_publisher.hpp"
+#include "common/log_context.hpp"
 #include "common/storage/object_store.hpp"
+#include "common/trace/trace_context.hpp"
 #include "ingest/upload_spool.hpp"
 #include "ingest/upload_validation.hpp"
 
@@ -32,10 +34,13 @@ class UploadService {
     UploadService(storage::ObjectStore& store, kafka::EventPublisher& producer, std::string topic,
                   UploadLimits limits);
 
-    // `owner` is the authenticated principal ("" when anonymous).
+    // `owner` is the authenticated principal ("" when anonymous); `trace` is ingest's own hop
+    // of the request's trace, carried by the uploaded event; every line logged about the
+    // image has the request's `log` fields, the image id and the trace id.
     UploadOutcome accept(const SpooledUpload& upload,
                          const std::map<std::string, std::string>& attributes,
-                         const std::string& owner);
+                         const std::string& owner, const trace::TraceContext& trace = {},
+                         const log::Context& log = {});
 
     const UploadLimits& limits() const { return limits_; }
 

@@ -73,9 +73,10 @@ Counts backfill_bucket(storage::ObjectStore& store, ReprocessSink& sink, RateLim
             } else {
                 if (!s.dry_run && !rate.acquire(stop)) break;
                 nlohmann::json data = {{"size", object.size}, {"backfill", true}};
-                sink.send(
-                    id, events::reprocess_event(id, object.key, s.force, std::move(data), s.source)
-                            .dump());
+                // Nothing in the bucket remembers the upload's trace: each image starts one.
+                sink.send(id, events::reprocess_event(id, object.key, s.force, std::move(data),
+                                                      s.source, trace::start_trace())
+                                  .dump());
             }
             counts.published = sink.published();
             counts.errors = list_errors + sink.failed();

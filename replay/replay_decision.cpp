@@ -39,9 +39,13 @@ std::variant<Republish, Skip> decide(const StreamRecord& record, const DecisionS
                              {"partition", record.partition},
                              {"offset", record.offset},
                              {"event_id", request.event_id}};
+    // The replay is a hop in the image's trace from its upload; an upload event from before
+    // tracing (or a bucket event) starts one here.
+    trace::TraceContext trace =
+        request.trace ? trace::child_of(*request.trace) : trace::start_trace();
     return Republish{request.image_id,
                      events::reprocess_event(request.image_id, request.object_key, settings.force,
-                                             std::move(data), settings.source)};
+                                             std::move(data), settings.source, trace)};
 }
 
 }  // namespace fotogal::replay

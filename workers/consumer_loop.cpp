@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/events/event_trace.hpp"
 #include "common/log.hpp"
 #include "common/metrics.hpp"
 
@@ -128,7 +129,9 @@ void ConsumerLoop::start(IncomingMessage m, Assigned& partition) {
         started_[id] = Clock::now();
     }
     pool_.submit([this, m = std::move(m), tp, id, generation = partition.generation,
-                  abandon = partition.abandon.get_token()] {
+                  abandon = partition.abandon.get_token()]() mutable {
+        // Read on the job's thread: the poll thread only dispatches.
+        m.trace = events::continue_trace_of_event(m.value);
         auto r = handle_with_retries(handler_, dead_letter_, m, abandon, settings_.retry);
         bool done = r.result == Attempts::finished || r.result == Attempts::dead_lettered;
         return JobDone{tp, m.offset, generation, id, done, std::move(r.fatal)};

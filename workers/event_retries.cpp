@@ -24,6 +24,7 @@ nlohmann::json ids(const IncomingMessage& m, nlohmann::json more = nlohmann::jso
     more["topic"] = m.topic;
     more["partition"] = m.partition;
     more["offset"] = m.offset;
+    if (m.trace.valid()) more["trace_id"] = m.trace.trace_id;
     return more;
 }
 

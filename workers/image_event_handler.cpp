@@ -4,9 +4,10 @@
 
 #include "common/clock.hpp"
 #include "common/digest.hpp"
+#include "common/events/event_trace.hpp"
 #include "common/events/event_types.hpp"
 #include "common/events/image_events.hpp"
-#include "common/log.hpp"
+#include "common/log_context.hpp"
 #include "common/metrics.hpp"
 #include "common/object_keys.hpp"
 #include "workers/image_ownership.hpp"
@@ -55,6 +56,20 @@ json replay_hint(const std::string& object_key) {
     return "fotogal-replay --backfill --prefix '" + object_key + "' --force";
 }
 
+// One event being handled: where it came from, the worker's hop of its trace, and the fields
+// every log line about it carries (image id, event id, trace id).
+struct Work {
+    const IncomingMessage& message;
+    trace::TraceContext trace;
+    log::Context log;
+};
+
+// The loop set the hop when it took the event; a caller that did not (tests, tools) gets one
+// from the event itself.
+trace::TraceContext hop_of(const IncomingMessage& m) {
+    return m.trace.valid() ? m.trace : events::continue_trace_of_event(m.value);
+}
+
 struct DeadLetter {
     std::string code;
     std::string message;
@@ -64,7 +79,8 @@ struct DeadLetter {
     const AttemptHistory* history = nullptr;
 };
 
-void dead_letter(const HandlerContext& ctx, const IncomingMessage& m, const DeadLetter& d) {
+void dead_letter(const HandlerContext& ctx, const IncomingMessage& m,
+                 const trace::TraceContext& trace, const DeadLetter& d) {
     json record = {
         {"reason", {{"code", d.code}, {"message", d.message}, {"kind", d.kind}}},
         {"image_id", d.image_id},
@@ -75,6 +91,7 @@ void dead_letter(const HandlerContext& ctx, const IncomingMessage& m, const Dead
         {"replay", replay_hint(d.object_key)},
         {"worker_version", FOTOGAL_VERSION},
         {"time", rfc3339_now()}};
+    events::set_trace_attributes(record, trace);  // the same trace id as the event's
     if (d.history) {
         json attempts = json::array();
         for (const auto& a : *d.history)
@@ -111,32 +128,36 @@ json result_data(const json& manifest) {
     return data;
 }
 
-void publish_result(const HandlerContext& ctx, const json& manifest) {
+// The result event continues the trace with the worker's hop as its parent.
+void publish_result(const HandlerContext& ctx, const Work& work, const json& manifest) {
     bool ok = manifest.at("status") == "processed";
     const auto& id = manifest.at("image_id").get_ref<const std::string&>();
     produce(ctx, ctx.topics.results, id,
             events::envelope(ok ? events::kProcessed : events::kFailed, ctx.source, id,
-                             result_data(manifest)));
+                             result_data(manifest), work.trace));
 }
 
-void write_manifest(const HandlerContext& ctx, const std::string& image_id, const json& manifest) {
+void write_manifest(const HandlerContext& ctx, const Work& work, const std::string& image_id,
+                    const json& manifest) {
     std::string text = manifest.dump(2);
-    ctx.store.put(keys::manifest(image_id),
-                  std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()),
+    std::string key = keys::manifest(image_id);
+    ctx.store.put(key, std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()),
                   "application/json");
+    work.log.info("manifest written", {{"key", key}, {"status", manifest.at("status")}});
 }
 
-Outcome fail(const HandlerContext& ctx, const IncomingMessage& m, const pipeline::Job* job,
+Outcome fail(const HandlerContext& ctx, const Work& work, const pipeline::Job* job,
              const pipeline::SourceInfo& source, const Ownership& ownership,
              const std::string& code, const std::string& message) {
-    log::warn("image failed", {{"image_id", source.image_id}, {"code", code}, {"reason", message}});
+    work.log.warn("image failed", {{"code", code}, {"reason", message}});
     // Dead letter first, manifest last: a crash in between redoes the work rather than
     // leaving an image with a manifest but no dead-letter record.
-    dead_letter(ctx, m, {code, message, "permanent", source.image_id, source.key});
+    dead_letter(ctx, work.message, work.trace,
+                {code, message, "permanent", source.image_id, source.key});
     json manifest = pipeline::failed_manifest(job, source, ctx.recipe, code, message);
     record_ownership(manifest, ownership);
-    write_manifest(ctx, source.image_id, manifest);
-    publish_result(ctx, manifest);
+    write_manifest(ctx, work, source.image_id, manifest);
+    publish_result(ctx, work, manifest);
     return Outcome::failed;
 }
 
@@ -183,14 +204,13 @@ Ownership ownership_of(const HandlerContext& ctx, const events::ImageRequest& re
     return ownership_without_facts(previous);
 }
 
-Outcome process(const HandlerContext& ctx, const IncomingMessage& m,
-                const events::ImageRequest& request) {
-    json log_ids = {{"image_id", request.image_id}, {"event_id", request.event_id}};
+Outcome process(const HandlerContext& ctx, const Work& work, const events::ImageRequest& request) {
+    const IncomingMessage& m = work.message;
     if (!request.force) {
         if (auto manifest = current_manifest(ctx, request.image_id)) {
-            log::info("manifest is current, skipping", log_ids);
+            work.log.info("manifest is current, skipping");
             // A redelivered upload may have lost its result event to a crash: say it again.
-            if (request.type != events::kReprocess) publish_result(ctx, *manifest);
+            if (request.type != events::kReprocess) publish_result(ctx, work, *manifest);
             return Outcome::skipped;
         }
     }
@@ -198,7 +218,7 @@ Outcome process(const HandlerContext& ctx, const IncomingMessage& m,
     pipeline::SourceInfo source{request.image_id, request.object_key, 0, ""};
     auto original = ctx.store.get(request.object_key);
     if (!original)
-        return fail(ctx, m, nullptr, source, ownership, "original_missing",
+        return fail(ctx, work, nullptr, source, ownership, "original_missing",
                     "the original " + request.object_key + " is not in the bucket");
     source.size = original->size();
     source.sha256 = sha256_hex(*original);
@@ -209,7 +229,7 @@ Outcome process(const HandlerContext& ctx, const IncomingMessage& m,
     try {
         if (ctx.memory) memory = pipeline::admit(*ctx.memory, *original, ctx.recipe, m.abandon);
     } catch (const pipeline::ProcessingError& e) {
-        return fail(ctx, m, nullptr, source, ownership, e.code(), e.what());
+        return fail(ctx, work, nullptr, source, ownership, e.code(), e.what());
     } catch (const AdmissionInterrupted& e) {
         // Not done and not failed: the event is no longer ours (revoke, shutdown).
         throw Error(ErrorKind::transient, "admission_interrupted", e.what());
@@ -220,12 +240,12 @@ Outcome process(const HandlerContext& ctx, const IncomingMessage& m,
         pipeline::run_pipeline(job);
     } catch (const pipeline::ProcessingError& e) {
         count_if_decoded(job);
-        return fail(ctx, m, &job, source, ownership, e.code(), e.what());
+        return fail(ctx, work, &job, source, ownership, e.code(), e.what());
     } catch (const std::exception& e) {
         count_if_decoded(job);
         // Anything else thrown by a decoder (cv::Exception, ...) is a property of this file,
         // not of the system: permanent.
-        return fail(ctx, m, &job, source, ownership, "internal", e.what());
+        return fail(ctx, work, &job, source, ownership, "internal", e.what());
     }
     count_if_decoded(job);
     for (const auto& out : job.outputs)
@@ -233,14 +253,12 @@ Outcome process(const HandlerContext& ctx, const IncomingMessage& m,
                       out.media_type);
     json manifest = pipeline::processed_manifest(job, source);
     record_ownership(manifest, ownership);
-    write_manifest(ctx, request.image_id, manifest);
-    publish_result(ctx, manifest);
+    write_manifest(ctx, work, request.image_id, manifest);
+    publish_result(ctx, work, manifest);
     metrics::histogram("fotogal_pipeline_seconds", "pipeline time per processed image")
         .observe(job.timings_ms.at("total").get<double>() / 1000.0);
-    log::info("image processed", {{"image_id", request.image_id},
-                                  {"event_id", request.event_id},
-                                  {"outputs", job.outputs.size()},
-                                  {"ms", job.timings_ms.at("total")}});
+    work.log.info("image processed",
+                  {{"outputs", job.outputs.size()}, {"ms", job.timings_ms.at("total")}});
     return Outcome::processed;
 }
 
@@ -254,20 +272,20 @@ void dead_letter_event(const HandlerContext& ctx, const IncomingMessage& m, cons
         d.image_id = request->image_id;
         d.object_key = request->object_key;
     }
-    dead_letter(ctx, m, d);
+    dead_letter(ctx, m, hop_of(m), d);
 }
 
 Outcome handle_message(const HandlerContext& ctx, const IncomingMessage& m) {
     // Registered from the first event on, so a worker that only skipped shows 0, not nothing.
     decoded_counter();
     events::ParsedEvent parsed = events::parse_event(m.value);
+    trace::TraceContext trace = hop_of(m);
     Outcome outcome;
     if (auto* invalid = std::get_if<events::Invalid>(&parsed)) {
-        log::warn("invalid event", {{"reason", invalid->reason},
-                                    {"topic", m.topic},
-                                    {"partition", m.partition},
-                                    {"offset", m.offset}});
-        dead_letter(ctx, m, {"invalid_event", invalid->reason, "poison", "", ""});
+        log::Context({{"topic", m.topic}, {"partition", m.partition}, {"offset", m.offset}})
+            .with_trace(trace)
+            .warn("invalid event", {{"reason", invalid->reason}});
+        dead_letter(ctx, m, trace, {"invalid_event", invalid->reason, "poison", "", ""});
         outcome = Outcome::dead_lettered;
     } else if (auto* ignored = std::get_if<events::Ignored>(&parsed)) {
         log::debug("event needs no work", {{"reason", ignored->reason}});
@@ -275,8 +293,12 @@ Outcome handle_message(const HandlerContext& ctx, const IncomingMessage& m) {
     } else if (!admit_bucket_event(ctx.bucket_events, std::get<events::ImageRequest>(parsed))) {
         outcome = Outcome::ignored;  // logged and counted by admit_bucket_event
     } else {
+        const auto& request = std::get<events::ImageRequest>(parsed);
+        Work work{m, trace,
+                  log::Context({{"image_id", request.image_id}, {"event_id", request.event_id}})
+                      .with_trace(trace)};
         // Storage and broker errors go up to the retry layer, which alone decides.
-        outcome = process(ctx, m, std::get<events::ImageRequest>(parsed));
+        outcome = process(ctx, work, request);
     }
     metrics::counter("fotogal_events_total", "events handled, by outcome",
                      {{"outcome", outcome_name(outcome)}})

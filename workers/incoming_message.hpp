@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "common/trace/trace_context.hpp"
+
 namespace fotogal::worker {
 
 struct IncomingMessage {
@@ -16,6 +18,9 @@ struct IncomingMessage {
     std::string key;
     std::string value;
     std::stop_token abandon{};  // requested when the event is no longer ours (revoke, shutdown)
+    // This worker's hop of the event's trace, taken once per delivery so every attempt, log
+    // line, result event and dead-letter record shares it; invalid until the loop sets it.
+    trace::TraceContext trace{};
 };
 
 struct AttemptRecord {

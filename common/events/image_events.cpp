@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "common/clock.hpp"
+#include "common/events/event_trace.hpp"
 #include "common/events/event_types.hpp"
 #include "common/image_id.hpp"
 #include "common/object_keys.hpp"
@@ -12,19 +13,22 @@ namespace fotogal::events {
 
 using nlohmann::json;
 
-json envelope(std::string_view type, std::string_view source, std::string_view image_id,
-              json data) {
-    return {{"specversion", "1.0"},
-            {"id", new_image_id()},
-            {"source", source},
-            {"type", type},
-            {"time", rfc3339_now()},
-            {"subject", image_id},
-            {"datacontenttype", "application/json"},
-            {"data", std::move(data)}};
+json envelope(std::string_view type, std::string_view source, std::string_view image_id, json data,
+              const trace::TraceContext& trace) {
+    json event = {{"specversion", "1.0"},
+                  {"id", new_image_id()},
+                  {"source", source},
+                  {"type", type},
+                  {"time", rfc3339_now()},
+                  {"subject", image_id},
+                  {"datacontenttype", "application/json"},
+                  {"data", std::move(data)}};
+    set_trace_attributes(event, trace);
+    return event;
 }
 
-json uploaded_event(const UploadFacts& f, std::string_view source) {
+json uploaded_event(const UploadFacts& f, std::string_view source,
+                    const trace::TraceContext& trace) {
     json data = {{"image_id", f.image_id},
                  {"object_key", f.object_key},
                  {"size", f.size},
@@ -35,16 +39,16 @@ json uploaded_event(const UploadFacts& f, std::string_view source) {
                  {"height", f.height},
                  {"attributes", f.attributes}};
     if (!f.owner.empty()) data["owner"] = f.owner;
-    return envelope(kUploaded, source, f.image_id, std::move(data));
+    return envelope(kUploaded, source, f.image_id, std::move(data), trace);
 }
 
 json reprocess_event(std::string_view image_id, std::string_view object_key, bool force, json data,
-                     std::string_view source) {
+                     std::string_view source, const trace::TraceContext& trace) {
     if (!data.is_object()) data = json::object();
     data["image_id"] = image_id;
     data["object_key"] = object_key;
     data["force"] = force;
-    return envelope(kReprocess, source, image_id, std::move(data));
+    return envelope(kReprocess, source, image_id, std::move(data), trace);
 }
 
 namespace {
@@ -90,6 +94,7 @@ ParsedEvent parse_fotogal(const json& event, const std::string& type) {
         r.owner = owner->get<std::string>();
     }
     r.data = *data;
+    r.trace = trace_attributes(event);
     return r;
 }
 

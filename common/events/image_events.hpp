@@ -9,6 +9,8 @@
 #include <string_view>
 #include <variant>
 
+#include "common/trace/trace_context.hpp"
+
 namespace fotogal::events {
 
 // What ingest knows about an accepted upload; becomes the `data` of an uploaded event.
@@ -27,18 +29,21 @@ struct UploadFacts {
     std::string owner;
 };
 
-// A CloudEvents 1.0 envelope around `data` with a fresh event id; `subject` = image id.
+// A CloudEvents 1.0 envelope around `data` with a fresh event id; `subject` = image id. A
+// valid `trace` becomes the distributed-tracing attributes (traceparent, tracestate).
 nlohmann::json envelope(std::string_view type, std::string_view source, std::string_view image_id,
-                        nlohmann::json data);
+                        nlohmann::json data, const trace::TraceContext& trace = {});
 
-nlohmann::json uploaded_event(const UploadFacts& facts, std::string_view source);
+nlohmann::json uploaded_event(const UploadFacts& facts, std::string_view source,
+                              const trace::TraceContext& trace = {});
 
 // A request to process an image again (replay, backfill). `data` carries what is known of
 // the original (copied from its upload event, or only the object's size); image_id,
 // object_key and force are set here. With force, workers redo it even when its manifest
 // was made with their current recipe.
 nlohmann::json reprocess_event(std::string_view image_id, std::string_view object_key, bool force,
-                               nlohmann::json data, std::string_view source);
+                               nlohmann::json data, std::string_view source,
+                               const trace::TraceContext& trace = {});
 
 // A request to (re)process one image, whatever event it came from.
 struct ImageRequest {
@@ -52,6 +57,9 @@ struct ImageRequest {
     // before ownership existed, and in events that carry no upload facts (backfill, bucket
     // events); see carries_upload_facts.
     std::optional<std::string> owner;
+    // The event's traceparent/tracestate attributes, when present and valid (never in OCI
+    // bucket events).
+    std::optional<trace::TraceContext> trace;
 };
 
 // True when the request says who uploaded the image and what it asked for (an upload, or a

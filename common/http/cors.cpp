@@ -7,10 +7,11 @@ namespace fotogal::http {
 namespace {
 
 constexpr const char* kAllowedHeaders =
-    "Authorization, Content-Type, If-None-Match, If-Range, Range, X-Request-Id, traceparent";
+    "Authorization, Content-Type, If-None-Match, If-Range, Range, X-Request-Id, traceparent, "
+    "tracestate";
 constexpr const char* kExposedHeaders =
     "ETag, Location, Retry-After, Content-Range, Content-Length, Accept-Ranges, X-Request-Id, "
-    "WWW-Authenticate";
+    "WWW-Authenticate, traceparent";
 
 }  // namespace
 

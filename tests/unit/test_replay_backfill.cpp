@@ -1,10 +1,12 @@
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "common/image_id.hpp"
 #include "common/object_keys.hpp"
 #include "common/storage/file_store.hpp"
+#include "common/trace/trace_context.hpp"
 #include "replay/bucket_backfill.hpp"
 #include "replay/progress_display.hpp"
 #include "replay/summary.hpp"
@@ -129,6 +131,20 @@ TEST_CASE("backfill: other prefixes work, and ids without a time are skipped und
     b.put(keys::rendition(new_image_id(), "large", "jpg"));
     Counts whole = b.run(settings([](auto& s) { s.prefix = ""; }));
     CHECK(whole.skipped == 1);
+}
+
+TEST_CASE("backfill: each reprocess event starts a trace of its own") {
+    Bucket b;
+    b.put(keys::original(new_image_id()));
+    b.put(keys::original(new_image_id()));
+    REQUIRE(b.run(BackfillSettings{}).published == 2);
+    std::set<std::string> trace_ids;
+    for (const auto& [_, event] : b.sink.sent) {
+        auto trace = trace::parse_traceparent(event.at("traceparent").get<std::string>());
+        REQUIRE(trace);
+        trace_ids.insert(trace->trace_id);
+    }
+    CHECK(trace_ids.size() == 2);
 }
 
 TEST_CASE("backfill: undelivered events are errors, and the exit code says so") {

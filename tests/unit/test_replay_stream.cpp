@@ -3,6 +3,7 @@
 #include "common/events/image_events.hpp"
 #include "common/image_id.hpp"
 #include "common/object_keys.hpp"
+#include "common/trace/trace_context.hpp"
 #include "replay/replay_decision.hpp"
 #include "replay/stream_replay.hpp"
 
@@ -110,4 +111,29 @@ TEST_CASE("replay decision: repeats, non-image records and records after --until
     // Without force the event says so, and the worker skips what is current.
     auto d = decide(record(upload_event(new_image_id())), settings, seen);
     CHECK(std::get<Republish>(d).event.at("data").at("force") == false);
+}
+
+TEST_CASE("replay decision: a reprocess event continues the upload's trace, or starts one") {
+    std::string id = new_image_id();
+    events::UploadFacts facts;
+    facts.image_id = id;
+    facts.object_key = keys::original(id);
+    auto upload_trace = trace::start_trace();
+    std::string traced = events::uploaded_event(facts, "/test", upload_trace).dump();
+    SeenImages seen;
+    DecisionSettings settings{std::nullopt, false, "/replay"};
+    auto d = decide(record(traced), settings, seen);
+    REQUIRE(std::holds_alternative<Republish>(d));
+    auto replayed =
+        trace::parse_traceparent(std::get<Republish>(d).event.at("traceparent").get<std::string>());
+    REQUIRE(replayed);
+    CHECK(replayed->trace_id == upload_trace.trace_id);
+    CHECK(replayed->span_id != upload_trace.span_id);  // the replay's own hop
+
+    // An upload event from before tracing: the reprocess event starts a trace.
+    auto untraced = decide(record(upload_event(new_image_id())), settings, seen);
+    auto started = trace::parse_traceparent(
+        std::get<Republish>(untraced).event.at("traceparent").get<std::string>());
+    REQUIRE(started);
+    CHECK(started->trace_id != upload_trace.trace_id);
 }
