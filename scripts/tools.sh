@@ -4,6 +4,8 @@
 
 helm_version=v3.21.4
 kube_version=1.33.0  # the Kubernetes version charts are rendered and validated against
+# Prometheus 3.x: its Go module versions are v0.3xx (API only; the web UI assets are not built)
+prometheus_version=v0.316.0
 
 tools="${FOTOGAL_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/fotogal/tools}"
 export PATH="$PATH:/usr/local/go/bin"  # where the official Go toolchain installs
@@ -22,3 +24,5 @@ go_tool() {  # go_tool NAME MODULE VERSION -> path of the binary, installed if m
 }
 
 helm_tool() { go_tool helm helm.sh/helm/v3/cmd/helm "$helm_version"; }
+prometheus_tool() { go_tool prometheus github.com/prometheus/prometheus/cmd/prometheus "$prometheus_version"; }
+promtool_tool() { go_tool promtool github.com/prometheus/prometheus/cmd/promtool "$prometheus_version"; }
