@@ -9,6 +9,7 @@
 #include "common/log.hpp"
 #include "common/metrics.hpp"
 #include "common/object_keys.hpp"
+#include "workers/image_metrics.hpp"
 #include "workers/image_ownership.hpp"
 #include "workers/pipeline/manifest.hpp"
 #include "workers/pipeline/memory_admission.hpp"
@@ -137,6 +138,7 @@ Outcome fail(const HandlerContext& ctx, const IncomingMessage& m, const pipeline
     record_ownership(manifest, ownership);
     write_manifest(ctx, source.image_id, manifest);
     publish_result(ctx, manifest);
+    count_image("failed", job);
     return Outcome::failed;
 }
 
@@ -235,6 +237,7 @@ Outcome process(const HandlerContext& ctx, const IncomingMessage& m,
     record_ownership(manifest, ownership);
     write_manifest(ctx, request.image_id, manifest);
     publish_result(ctx, manifest);
+    count_image("processed", &job);
     metrics::histogram("fotogal_pipeline_seconds", "pipeline time per processed image")
         .observe(job.timings_ms.at("total").get<double>() / 1000.0);
     log::info("image processed", {{"image_id", request.image_id},
@@ -277,6 +280,8 @@ Outcome handle_message(const HandlerContext& ctx, const IncomingMessage& m) {
     } else {
         // Storage and broker errors go up to the retry layer, which alone decides.
         outcome = process(ctx, m, std::get<events::ImageRequest>(parsed));
+        if (outcome == Outcome::processed || outcome == Outcome::failed)
+            observe_upload_to_manifest(m, std::get<events::ImageRequest>(parsed).type);
     }
     metrics::counter("fotogal_events_total", "events handled, by outcome",
                      {{"outcome", outcome_name(outcome)}})
