@@ -41,11 +41,16 @@ RULE_VALUES = ["rateWindow=10s", "for.storageErrors=2s", "for.deadLetters=1s",
                "for.ingest5xx=2s"]
 
 
-def tool(name):
-    """A pinned tool's path, installed on first use (scripts/tools.sh)."""
-    out = subprocess.run(["bash", "-c", f'source "{ROOT}/scripts/tools.sh" && {name}_tool'],
+def tools_sh(command):
+    """The last line `command` prints after sourcing scripts/tools.sh."""
+    out = subprocess.run(["bash", "-c", f'source "{ROOT}/scripts/tools.sh" && {command}'],
                          check=True, text=True, stdout=subprocess.PIPE)
     return out.stdout.strip().splitlines()[-1]
+
+
+def tool(name):
+    """A pinned tool's path, installed on first use (scripts/tools.sh)."""
+    return tools_sh(f"{name}_tool")
 
 
 def render_rules(work):
@@ -53,7 +58,8 @@ def render_rules(work):
                     [f"metrics.prometheusRule.{v}" for v in RULE_VALUES])
     rendered = work / "prometheus-rule.yaml"
     with open(rendered, "w") as out:
-        subprocess.run([tool("helm"), "template", "fotogal", str(CHART), "--show-only",
+        subprocess.run([tool("helm"), "template", "fotogal", str(CHART), "--kube-version",
+                        tools_sh('echo "$kube_version"'), "--show-only",
                         "templates/prometheus-rule.yaml", "--api-versions",
                         "monitoring.coreos.com/v1", "-f", str(CHART / "ci/default-values.yaml"),
                         "--set", sets], check=True, stdout=out)
