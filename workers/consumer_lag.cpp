@@ -18,7 +18,7 @@ ConsumerLag::~ConsumerLag() {
 }
 
 void ConsumerLag::report() {
-    auto lags = consumer_.lag(std::chrono::seconds(2));
+    auto lags = consumer_.lag(std::chrono::seconds(1));  // short: joined on stop
     if (!lags) return;  // the broker did not answer: keep the last figures
     for (auto& [_, seen] : reported_) seen = false;
     for (const auto& p : *lags) {
