@@ -118,9 +118,13 @@ Gauge& gauge(const std::string& name, const std::string& help, const Labels& lab
 }
 
 Histogram& histogram(const std::string& name, const std::string& help, const Labels& labels) {
-    return get_or_add<Histogram>(name, help, "histogram", labels,
-                                 std::vector<double>{0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
-                                                     0.5, 1, 2.5, 5, 10, 30, 60});
+    return histogram(name, help, labels,
+                     {0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60});
+}
+
+Histogram& histogram(const std::string& name, const std::string& help, const Labels& labels,
+                     std::vector<double> bounds) {
+    return get_or_add<Histogram>(name, help, "histogram", labels, std::move(bounds));
 }
 
 std::string render() {

@@ -54,6 +54,9 @@ Counter& counter(const std::string& name, const std::string& help, const Labels&
 Gauge& gauge(const std::string& name, const std::string& help, const Labels& labels = {});
 // Seconds-scale buckets by default (1 ms .. 60 s).
 Histogram& histogram(const std::string& name, const std::string& help, const Labels& labels = {});
+// With its own bucket bounds (ascending); a family's series should all use the same ones.
+Histogram& histogram(const std::string& name, const std::string& help, const Labels& labels,
+                     std::vector<double> bounds);
 
 // Everything registered so far, in the Prometheus text exposition format 0.0.4.
 std::string render();

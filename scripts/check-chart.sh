@@ -4,7 +4,9 @@
 #   2. helm template with each of them, the output validated offline against the Kubernetes
 #      JSON schemas (kubernetes-validate, strict: unknown fields are errors);
 #   3. the helm-unittest tests in charts/fotogal/tests/;
-#   4. the container image's runtime package list, computed from the built binaries exactly
+#   4. the alerts (templates/prometheus-rule.yaml, default values): promtool check rules, and
+#      promtool test rules with the synthetic series of charts/fotogal/tests/alerts/;
+#   5. the container image's runtime package list, computed from the built binaries exactly
 #      as the Dockerfile does it.
 # Tools are pinned and installed on first use (go install, pip in a venv) into
 # $FOTOGAL_TOOLS (default ~/.cache/fotogal/tools), outside the repository.
@@ -20,6 +22,7 @@ helm_unittest_version=v1.1.2
 kubernetes_validate_version=1.37.0
 
 helm="$(helm_tool)"
+promtool="$(promtool_tool)"
 
 # helm-unittest's go.mod has a replace directive, which `go install mod@version` refuses; so
 # its module is fetched from the Go proxy (checksum-verified) and built as the main module.
@@ -71,7 +74,7 @@ for values in "${values_files[@]}"; do
     # those); any other warning shows.
     "$venv/bin/kubernetes-validate" --strict --quiet -k "$kube_version" "$out/$name.yaml" \
         >"$out/validate.log" 2>&1 || { cat "$out/validate.log" >&2; exit 1; }
-    grep -vE "find schema for kind (ScaledObject|TriggerAuthentication|PodMonitor|ServiceMonitor) with api version (keda.sh|monitoring.coreos.com)/" \
+    grep -vE "find schema for kind (ScaledObject|TriggerAuthentication|PodMonitor|ServiceMonitor|PrometheusRule) with api version (keda.sh|monitoring.coreos.com)/" \
         "$out/validate.log" >&2 || true
     # The chart only references Secrets: it never renders one, never sets a password as a
     # variable, and every credential variable comes from a secretKeyRef.
@@ -85,6 +88,16 @@ done
 
 echo "== chart: helm-unittest" >&2
 "$unittest" --color=false --strict "$chart" >&2
+
+echo "== alerts: promtool check rules + promtool test rules" >&2
+"$helm" template fotogal "$chart" --kube-version "$kube_version" \
+    --api-versions monitoring.coreos.com/v1 --show-only templates/prometheus-rule.yaml \
+    --set metrics.prometheusRule.enabled=true -f "$chart/ci/default-values.yaml" \
+    >"$out/prometheus-rule.yaml"
+python3 "$root/scripts/rule_file.py" "$out/prometheus-rule.yaml" "$out/rules.yaml"
+"$promtool" check rules "$out/rules.yaml" >&2
+cp "$chart/tests/alerts/alerts_test.yaml" "$out/"
+"$promtool" test rules "$out/alerts_test.yaml" >&2
 
 echo "== image: runtime packages of the built binaries" >&2
 [[ -x "$bin_dir/fotogal-worker" ]] || {

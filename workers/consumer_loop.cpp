@@ -5,6 +5,7 @@
 #include "common/events/event_trace.hpp"
 #include "common/log.hpp"
 #include "common/metrics.hpp"
+#include "workers/consumer_lag.hpp"
 
 namespace fotogal::worker {
 
@@ -21,14 +22,19 @@ metrics::Gauge& in_flight_gauge() {
     return metrics::gauge("fotogal_events_in_flight", "events being handled by this worker");
 }
 
+metrics::Gauge& waiting_gauge() {
+    return metrics::gauge("fotogal_events_waiting",
+                          "events polled and queued for a free slot, not started yet");
+}
+
 milliseconds until(Clock::time_point deadline) {
     return std::max(milliseconds(0),
                     std::chrono::duration_cast<milliseconds>(deadline - Clock::now()));
 }
 
 IncomingMessage to_incoming(kafka::Message&& msg) {
-    return {std::move(msg.topic), msg.partition, msg.offset, std::move(msg.key),
-            std::move(msg.value)};
+    return {std::move(msg.topic), msg.partition,        msg.offset,
+            std::move(msg.key),   std::move(msg.value), msg.timestamp_ms};
 }
 
 }  // namespace
@@ -179,6 +185,7 @@ void ConsumerLoop::collect(milliseconds wait) {
 void ConsumerLoop::apply_flow() {
     bool full = stopping_ || waiting_.size() >= settings_.max_waiting;
     bool room = !stopping_ && waiting_.size() <= settings_.max_waiting / 2;
+    waiting_gauge().set(double(waiting_.size()));
     if (full) {
         if (!paused_ || flow_dirty_) consumer_.pause(assignment());
         paused_ = true;
@@ -218,6 +225,7 @@ std::size_t ConsumerLoop::run(std::stop_token stop) {
                                    {"group", settings_.group},
                                    {"concurrency", settings_.concurrency}});
     auto last_commit = Clock::now();
+    std::optional<ConsumerLag> lag(std::in_place, consumer_);  // reports until fetching stops
     while (!stop.stop_requested() && !fatal_) {
         apply_flow();
         auto msg = consumer_.poll(milliseconds(200));
@@ -237,6 +245,7 @@ std::size_t ConsumerLoop::run(std::stop_token stop) {
     // Stop fetching; what waits for a slot was never started and is left to the next owner,
     // and so are events waiting to retry (abandon ends their wait at once). Running attempts
     // get the grace period.
+    lag.reset();
     stopping_ = true;
     stop_deadline_ = Clock::now() + settings_.grace;
     waiting_.clear();

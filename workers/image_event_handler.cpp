@@ -10,6 +10,7 @@
 #include "common/log_context.hpp"
 #include "common/metrics.hpp"
 #include "common/object_keys.hpp"
+#include "workers/image_metrics.hpp"
 #include "workers/image_ownership.hpp"
 #include "workers/pipeline/manifest.hpp"
 #include "workers/pipeline/memory_admission.hpp"
@@ -158,6 +159,7 @@ Outcome fail(const HandlerContext& ctx, const Work& work, const pipeline::Job* j
     record_ownership(manifest, ownership);
     write_manifest(ctx, work, source.image_id, manifest);
     publish_result(ctx, work, manifest);
+    count_image("failed", job);
     return Outcome::failed;
 }
 
@@ -255,6 +257,7 @@ Outcome process(const HandlerContext& ctx, const Work& work, const events::Image
     record_ownership(manifest, ownership);
     write_manifest(ctx, work, request.image_id, manifest);
     publish_result(ctx, work, manifest);
+    count_image("processed", &job);
     metrics::histogram("fotogal_pipeline_seconds", "pipeline time per processed image")
         .observe(job.timings_ms.at("total").get<double>() / 1000.0);
     work.log.info("image processed",
@@ -299,6 +302,8 @@ Outcome handle_message(const HandlerContext& ctx, const IncomingMessage& m) {
                       .with_trace(trace)};
         // Storage and broker errors go up to the retry layer, which alone decides.
         outcome = process(ctx, work, request);
+        if (outcome == Outcome::processed || outcome == Outcome::failed)
+            observe_upload_to_manifest(m, request.type);
     }
     metrics::counter("fotogal_events_total", "events handled, by outcome",
                      {{"outcome", outcome_name(outcome)}})

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@ struct IncomingMessage {
     std::int64_t offset = 0;
     std::string key;
     std::string value;
+    std::optional<std::int64_t> timestamp_ms{};  // the record's (producer's) time, ms since epoch
     std::stop_token abandon{};  // requested when the event is no longer ours (revoke, shutdown)
     // This worker's hop of the event's trace, taken once per delivery so every attempt, log
     // line, result event and dead-letter record shares it; invalid until the loop sets it.

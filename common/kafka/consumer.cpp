@@ -1,5 +1,6 @@
 #include "common/kafka/consumer.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 #include <utility>
@@ -142,6 +143,25 @@ void Consumer::resume(const std::vector<PartitionOffset>& parts) {
     auto list = to_list(parts);
     if (auto err = rd_kafka_resume_partitions(rk_.get(), list.get()))
         log::warn("kafka resume failed", {{"error", rd_kafka_err2str(err)}});
+}
+
+std::optional<std::vector<PartitionOffset>> Consumer::lag(std::chrono::milliseconds timeout) {
+    rd_kafka_topic_partition_list_t* raw = nullptr;
+    if (rd_kafka_assignment(rk_.get(), &raw) != RD_KAFKA_RESP_ERR_NO_ERROR) return std::nullopt;
+    PartitionListPtr parts(raw);
+    std::vector<PartitionOffset> out;
+    if (parts->cnt == 0) return out;
+    int ms = static_cast<int>(timeout.count());
+    if (rd_kafka_committed(rk_.get(), parts.get(), ms)) return std::nullopt;
+    for (int i = 0; i < parts->cnt; ++i) {
+        const auto& p = parts->elems[i];
+        std::int64_t low = 0, high = 0;
+        if (rd_kafka_query_watermark_offsets(rk_.get(), p.topic, p.partition, &low, &high, ms))
+            continue;
+        std::int64_t committed = p.offset >= 0 ? p.offset : low;  // none: auto.offset.reset
+        out.push_back({p.topic, p.partition, std::max<std::int64_t>(0, high - committed)});
+    }
+    return out;
 }
 
 void Consumer::wake() {

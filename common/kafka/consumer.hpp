@@ -56,6 +56,12 @@ class Consumer {
     // nothing is skipped. Offsets in the arguments are ignored.
     void pause(const std::vector<PartitionOffset>& parts);
     void resume(const std::vector<PartitionOffset>& parts);
+    // Each assigned partition's lag as the broker sees it: its end offset minus the group's
+    // committed offset (from the start when nothing is committed yet), in the `offset`
+    // field. Asks the broker (OffsetFetch, ListOffsets), so it blocks up to about `timeout`
+    // per request; thread-safe, meant for a reporting thread. nullopt when the broker did not
+    // answer; a partition whose end offset could not be read is left out.
+    std::optional<std::vector<PartitionOffset>> lag(std::chrono::milliseconds timeout);
     // Makes a poll() blocking in another thread return at once (thread-safe).
     void wake();
     // Leaves the group at once so the others rebalance without waiting for a timeout.

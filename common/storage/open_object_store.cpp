@@ -2,6 +2,7 @@
 #include <string_view>
 
 #include "common/storage/file_store.hpp"
+#include "common/storage/metered_store.hpp"
 #include "common/storage/object_store.hpp"
 #include "common/storage/oci_config.hpp"
 #include "common/storage/oci_store.hpp"
@@ -122,16 +123,19 @@ std::unique_ptr<ObjectStore> open_object_store(const std::string& url) {
     return open_object_store(url, environment_lookup());
 }
 
+// Every backend is metered (metered_store.hpp), labelled with its URL scheme.
 std::unique_ptr<ObjectStore> open_object_store(const std::string& url,
                                                const SettingLookup& settings) {
     constexpr std::string_view kFile = "file://";
     if (url.starts_with(kFile)) {
         std::string path = url.substr(kFile.size());
         if (path.empty()) throw StorageError("FOTOGAL_STORAGE file:// URL has no path", false);
-        return std::make_unique<FileStore>(path);
+        return std::make_unique<MeteredStore>(std::make_unique<FileStore>(path), "file");
     }
-    if (url.starts_with("s3://")) return open_s3(url, settings);
-    if (url.starts_with("oci://")) return open_oci(url, settings);
+    if (url.starts_with("s3://"))
+        return std::make_unique<MeteredStore>(open_s3(url, settings), "s3");
+    if (url.starts_with("oci://"))
+        return std::make_unique<MeteredStore>(open_oci(url, settings), "oci");
     throw StorageError(
         "unknown storage URL '" + url +
             "': expected file:///path, s3://bucket?... or oci://namespace/bucket?...",

@@ -3,6 +3,7 @@
 #include <array>
 #include <opencv2/core.hpp>
 
+#include "common/metrics.hpp"
 #include "workers/pipeline/processing_error.hpp"
 #include "workers/pipeline/steps/steps.hpp"
 
@@ -51,6 +52,10 @@ void run_pipeline(Job& job) {
         run_step(step, job);
         auto t1 = steady_clock::now();
         job.timings_ms[std::string(step.name)] = duration<double, std::milli>(t1 - t0).count();
+        metrics::histogram("fotogal_pipeline_step_seconds",
+                           "time per pipeline step (steps that finished)",
+                           {{"step", std::string(step.name)}})
+            .observe(duration<double>(t1 - t0).count());
         auto total = duration_cast<milliseconds>(t1 - job.started).count();
         if (total > job.recipe.limits.max_ms)
             throw ProcessingError("too_slow", "processing took " + std::to_string(total) +
