@@ -126,4 +126,10 @@ std::vector<cv::Rect> FaceDetector::detect(const cv::Mat& image) const {
     return faces;
 }
 
+std::vector<DetectedFace> FaceDetector::find(const cv::Mat& bgr) const {
+    std::vector<DetectedFace> faces;
+    for (const cv::Rect& r : detect(bgr)) faces.push_back({cv::Rect2f(r), std::nullopt, {}});
+    return faces;
+}
+
 }  // namespace fotogal::pipeline

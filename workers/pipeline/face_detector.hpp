@@ -1,5 +1,6 @@
-// Frontal faces with OpenCV's cascades from Debian's opencv-data. A first cascade finds
-// candidates, a second one must confirm each: the two err on different textures (foliage,
+// Frontal faces with OpenCV's cascades from Debian's opencv-data, when a recipe asks for
+// them (taggers.faces.detector "haar"; the default is YuNet, yunet_detector.hpp). A first cascade
+// finds candidates, a second one must confirm each: the two err on different textures (foliage,
 // drawings, snow), so the pair keeps the faces and drops most false ones. Loaded with the
 // recipe (a missing file fails at start); detection is safe from several threads, each
 // borrowing its own pair of classifiers, so concurrent jobs never wait for one another.
@@ -12,6 +13,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "workers/pipeline/face_finder.hpp"
 
 namespace cv {
 class CascadeClassifier;
@@ -36,7 +39,7 @@ struct FaceDetectorOptions {
     static FaceDetectorOptions from_settings(const nlohmann::json& settings);
 };
 
-class FaceDetector {
+class FaceDetector : public FaceFinder {
   public:
     // Throws FaceDetectorError naming the missing or unreadable cascade file.
     explicit FaceDetector(FaceDetectorOptions options);
@@ -46,6 +49,9 @@ class FaceDetector {
 
     // Face boxes in the pixels of `bgr` (8-bit, 1, 3 or 4 channels), largest first.
     std::vector<cv::Rect> detect(const cv::Mat& bgr) const;
+    // The same boxes, for the faces step (no score, no landmarks).
+    std::vector<DetectedFace> find(const cv::Mat& bgr) const override;
+    const char* name() const override { return "haar"; }
 
   private:
     struct Cascades;
