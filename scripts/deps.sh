@@ -11,6 +11,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config make
   libopencv-core-dev libopencv-imgproc-dev libopencv-objdetect-dev opencv-data
+  libopencv-dnn-dev python3-pip
   libopencv-imgcodecs-dev
   librdkafka-dev libssl-dev libcurl4-openssl-dev libexif-dev
   libjpeg62-turbo-dev libpng-dev libwebp-dev libtiff-dev libopenjp2-7-dev libzbar-dev

@@ -6,5 +6,6 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/deps.sh" --quickstart
+"$root/scripts/models.sh"  # the face detector's model (and the other taggers'), verified
 build="$("$root/scripts/build.sh")"
 exec python3 "$root/scripts/quickstart.py" --bin "$build/bin" "$@"

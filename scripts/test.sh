@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian 12 machine or a developer's:
-#   1. installs what is missing (apt), checks formatting (clang-format),
+#   1. installs what is missing (apt) and the pinned models (scripts/models.sh), checks
+#      formatting (clang-format),
 #   2. starts a real Kafka broker (scripts/kafka.sh), builds and runs every test (doctest unit
 #      tests, storage integration tests against a local S3 server and a signature-checking OCI
 #      stand-in, the end-to-end runs, the scale test on the broker) with CTest, then the Helm
@@ -14,6 +15,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 "$root/scripts/deps.sh"
+"$root/scripts/models.sh"  # the neural networks' files, pinned and verified (CTest's fixture too)
 # The S3 test server (versitygw, `go install`ed once). CTest's s3server fixture starts it
 # before the S3 tests and stops it after them; cleanup also stops it if this script is
 # interrupted in between, and stops the Kafka broker if this script started it.

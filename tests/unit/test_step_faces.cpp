@@ -65,13 +65,13 @@ TEST_CASE("faces: a missing cascade file is a recipe error at startup, naming th
 
 TEST_CASE("faces: the detector is loaded once with the recipe, and only when asked for") {
     auto recipe = fotogal::pipeline::default_recipe();
-    REQUIRE(recipe.face_detector);
+    REQUIRE(recipe.resources.contains("faces"));
     auto copy = recipe;
-    CHECK(copy.face_detector.get() == recipe.face_detector.get());
+    CHECK(copy.resources.at("faces").get() == recipe.resources.at("faces").get());
     auto j = recipe.canonical;
     j["taggers"].erase("faces");
     auto without = fotogal::pipeline::parse_recipe(j);
-    CHECK_FALSE(without.face_detector);
+    CHECK_FALSE(without.resources.contains("faces"));
     CHECK_FALSE(
         corpus_through("faces", "faces/fr_obama.jpg", without)->job->tags.contains("faces"));
 }

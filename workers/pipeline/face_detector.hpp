@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "workers/pipeline/recipe.hpp"
+
 namespace cv {
 class CascadeClassifier;
 }
@@ -36,7 +38,7 @@ struct FaceDetectorOptions {
     static FaceDetectorOptions from_settings(const nlohmann::json& settings);
 };
 
-class FaceDetector {
+class FaceDetector : public TaggerResource {
   public:
     // Throws FaceDetectorError naming the missing or unreadable cascade file.
     explicit FaceDetector(FaceDetectorOptions options);

@@ -4,7 +4,7 @@
 #include <set>
 
 #include "common/digest.hpp"
-#include "workers/pipeline/face_detector.hpp"
+#include "workers/pipeline/dnn/model_files.hpp"
 #include "workers/pipeline/taggers/tagger.hpp"
 
 namespace fotogal::pipeline {
@@ -158,12 +158,16 @@ Recipe parse_recipe(const json& j) {
         limits.max_pixels = int_field(l, "max_pixels", "limits", limits.max_pixels, 1, kMax);
         limits.max_ms = int_field(l, "max_ms", "limits", limits.max_ms, 1, kMax);
     }
-    if (recipe.taggers.contains("faces")) {
+    // Each tagger's models, once per worker: a missing or corrupt file fails here, at start-up.
+    for (const taggers::Tagger* tagger : taggers::all()) {
+        std::string name(tagger->name);
+        if (!tagger->load || !recipe.taggers.contains(name)) continue;
         try {
-            recipe.face_detector = std::make_shared<const FaceDetector>(
-                FaceDetectorOptions::from_settings(recipe.taggers.at("faces")));
-        } catch (const FaceDetectorError& e) {
-            throw RecipeError(std::string("recipe.taggers.faces: ") + e.what());
+            recipe.resources[name] = tagger->load(recipe.taggers.at(name));
+        } catch (const dnn::ModelError& e) {
+            throw dnn::ModelError("recipe.taggers." + name + ": " + e.what());  // stays fatal
+        } catch (const std::exception& e) {
+            throw RecipeError("recipe.taggers." + name + ": " + e.what());
         }
     }
     // nlohmann's object keys are sorted, so dump() of the parsed form is canonical.

@@ -4,15 +4,22 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace fotogal::pipeline {
 
-class FaceDetector;
+// What a tagger loads once per worker with the recipe (model files, networks, cascades) and
+// reads on every image: see taggers/tagger.hpp. Shared by copies of the recipe and by
+// concurrent jobs, so it is used through const methods that are thread-safe.
+struct TaggerResource {
+    virtual ~TaggerResource() = default;
+};
 
 enum class Fit { fit, cover };  // fit inside the box / fill the box, cropping the rest
 enum class OutputFormat { jpeg, webp, png, automatic };  // auto keeps alpha (WebP)
@@ -35,11 +42,22 @@ struct Limits {
 struct Recipe {
     std::vector<RenditionSpec> renditions;
     nlohmann::json taggers = nlohmann::json::object();  // tagger name -> its thresholds
-    // Loaded once with the recipe when taggers.faces is on (cascade files), shared by copies.
-    std::shared_ptr<const FaceDetector> face_detector;
+    // Tagger name -> what its load hook made, for the taggers the recipe turns on.
+    std::map<std::string, std::shared_ptr<const TaggerResource>, std::less<>> resources;
     Limits limits;
     std::string fingerprint;  // sha256 of canonical JSON + worker version
     nlohmann::json canonical;
+
+    // The resource the tagger's load hook made, as its own type; throws std::logic_error
+    // when the recipe has none of that type for the tagger (a tagger that was not loaded).
+    template <class T>
+    const T& resource(std::string_view tagger) const {
+        auto it = resources.find(tagger);
+        const T* typed = it == resources.end() ? nullptr : dynamic_cast<const T*>(it->second.get());
+        if (!typed)
+            throw std::logic_error("tagger " + std::string(tagger) + " has no loaded resource");
+        return *typed;
+    }
 };
 
 class RecipeError : public std::runtime_error {

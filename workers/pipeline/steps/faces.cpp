@@ -8,11 +8,20 @@ namespace fotogal::pipeline {
 
 namespace taggers {
 
+namespace {
+
+// The cascades, once per worker with the recipe (a missing file fails at start).
+std::shared_ptr<const TaggerResource> load_faces(const nlohmann::json& settings) {
+    return std::make_shared<const FaceDetector>(FaceDetectorOptions::from_settings(settings));
+}
+
+}  // namespace
+
 // Thresholds of the faces tagger; it runs as the "faces" step, before the thumbnail.
 const Tagger faces{"faces", R"({"cascade": "haarcascade_frontalface_alt2.xml",
   "verify_cascade": "haarcascade_frontalface_default.xml", "scale_factor": 1.2,
   "min_neighbors": 5, "verify_min_neighbors": 3, "min_size": 0.07})",
-                   nullptr};
+                   nullptr, load_faces};
 
 }  // namespace taggers
 
@@ -21,11 +30,11 @@ namespace steps {
 // Faces in the analysis picture: their boxes (as fractions, for the thumbnail's crop) in
 // the job, their count and boxes in the upright picture's pixels in the tags.
 void faces(Job& job) {
-    if (!job.recipe.face_detector || !job.recipe.taggers.contains("faces") || job.analysis.empty())
-        return;
+    if (!job.recipe.taggers.contains("faces") || job.analysis.empty()) return;
+    const auto& detector = job.recipe.resource<FaceDetector>("faces");
     double w = job.analysis.cols, h = job.analysis.rows;
     nlohmann::json boxes = nlohmann::json::array();
-    for (const cv::Rect& r : job.recipe.face_detector->detect(job.analysis)) {
+    for (const cv::Rect& r : detector.detect(job.analysis)) {
         cv::Rect2d f(r.x / w, r.y / h, r.width / w, r.height / h);
         job.faces.push_back(f);
         auto px = [](double fraction, int size) { return std::lround(fraction * size); };
