@@ -53,6 +53,10 @@ TEST_CASE("objects: the letterbox keeps the aspect and maps boxes back to the so
     CHECK(back.y == doctest::Approx(25.6));
     CHECK(back.width == doctest::Approx(102.4));
     CHECK(back.height == doctest::Approx(204.8));
+    // A picture smaller than the input is scaled up to fill it, like any other.
+    pipeline::Letterbox small = pipeline::yolo_letterbox(cv::Mat(32, 64, CV_8UC3), {256, 256});
+    CHECK(small.scale == doctest::Approx(4.0));
+    CHECK(small.offset == cv::Point2d(0, 64));
 }
 
 TEST_CASE("objects: decoding keeps one box per object and class, best first, over the score") {

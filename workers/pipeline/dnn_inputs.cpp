@@ -1,10 +1,9 @@
 #include "workers/pipeline/dnn_inputs.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgproc.hpp>
-
-#include "workers/pipeline/geometry.hpp"
 
 namespace fotogal::pipeline {
 
@@ -27,10 +26,14 @@ Letterbox yolo_letterbox(const cv::Mat& bgr, cv::Size input) {
     Letterbox lb;
     lb.source = bgr.size();
     lb.input = input;
-    cv::Size fitted = fit_longest_side(bgr.size(), std::min(input.width, input.height));
-    lb.scale = static_cast<double>(fitted.width) / bgr.cols;
+    // Scaled up too: a picture smaller than the input fills it, as its objects would.
+    lb.scale = std::min(static_cast<double>(input.width) / bgr.cols,
+                        static_cast<double>(input.height) / bgr.rows);
+    cv::Size fitted(
+        std::clamp(static_cast<int>(std::lround(bgr.cols * lb.scale)), 1, input.width),
+        std::clamp(static_cast<int>(std::lround(bgr.rows * lb.scale)), 1, input.height));
     cv::Mat resized;
-    cv::resize(bgr, resized, fitted, 0, 0, cv::INTER_AREA);
+    cv::resize(bgr, resized, fitted, 0, 0, lb.scale < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
     cv::Mat padded(input, CV_8UC3, kLetterboxGrey);
     int x = (input.width - fitted.width) / 2, y = (input.height - fitted.height) / 2;
     resized.copyTo(padded(cv::Rect(x, y, fitted.width, fitted.height)));

@@ -2,8 +2,12 @@
 // output 0 is the complement, "safe"). Over `sensitive_above` the image gets the label
 // "sensitive"; over `hold_above` it is also held for review (manifest "held": true; see
 // docs/processing.md for what a hold does and why it is a mark, not another prefix).
+#include <algorithm>
 #include <cmath>
 #include <opencv2/dnn.hpp>
+#include <thread>
+
+#include "common/cgroup_limits.hpp"
 
 #include "workers/pipeline/dnn/model_files.hpp"
 #include "workers/pipeline/dnn/net_pool.hpp"
@@ -18,8 +22,10 @@ constexpr int kNsfwOutput = 1;  // [sfw, nsfw], a softmax: the two sum to 1
 constexpr int kNsfwInput = 224;
 
 struct NsfwClassifier : TaggerResource {
-    explicit NsfwClassifier(dnn::NetPool::Loader load)
-        : nets(std::move(load), cv::Size(kNsfwInput, kNsfwInput)) {}
+    // At most one Net per CPU, as for objects (23 MB of weights each).
+    NsfwClassifier(dnn::NetPool::Loader load, int cpus)
+        : nets(std::move(load), cv::Size(kNsfwInput, kNsfwInput),
+               static_cast<std::size_t>(std::max(cpus, 1))) {}
     dnn::NetPool nets;
 };
 
@@ -31,7 +37,8 @@ std::shared_ptr<const TaggerResource> load(const nlohmann::json& settings) {
     }
     auto onnx = dnn::read_model(dnn::kOpenNsfw);
     return std::make_shared<const NsfwClassifier>(
-        [onnx] { return cv::dnn::readNetFromONNX(onnx); });
+        [onnx] { return cv::dnn::readNetFromONNX(onnx); },
+        usable_cpus(read_cgroup_limits(), std::thread::hardware_concurrency()));
 }
 
 void run(Job& job, const nlohmann::json& settings) {

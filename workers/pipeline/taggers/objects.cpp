@@ -1,11 +1,15 @@
 // Objects: the 80 COCO classes found by YOLOv3-tiny (Darknet weights, read by cv::dnn) in the
 // analysis picture, each with its score and box in the upright picture's pixels, best first;
 // every class found also becomes one of the image's flat labels.
+#include <algorithm>
 #include <cmath>
 #include <opencv2/dnn.hpp>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include "common/cgroup_limits.hpp"
 
 #include "workers/pipeline/dnn/model_files.hpp"
 #include "workers/pipeline/dnn/net_pool.hpp"
@@ -21,8 +25,12 @@ namespace {
 constexpr int kMaxObjectsCap = 100;
 
 struct ObjectDetector : TaggerResource {
-    ObjectDetector(dnn::NetPool::Loader load, cv::Size input, std::vector<std::string> names)
-        : nets(std::move(load), input), names(std::move(names)) {}
+    // At most one Net per CPU: forward() is CPU-bound, so more would only hold more copies
+    // of the weights (35 MB each) while jobs past the CPUs wait for a CPU anyway.
+    ObjectDetector(dnn::NetPool::Loader load, cv::Size input, std::vector<std::string> names,
+                   int cpus)
+        : nets(std::move(load), input, static_cast<std::size_t>(std::max(cpus, 1))),
+          names(std::move(names)) {}
     dnn::NetPool nets;
     std::vector<std::string> names;  // coco.names: class id -> label
 };
@@ -52,7 +60,7 @@ std::shared_ptr<const TaggerResource> load(const nlohmann::json& settings) {
     auto names = read_names(dnn::read_model(dnn::kCocoNames));
     return std::make_shared<const ObjectDetector>(
         [cfg, weights] { return cv::dnn::readNetFromDarknet(cfg, weights); }, cv::Size(side, side),
-        std::move(names));
+        std::move(names), usable_cpus(read_cgroup_limits(), std::thread::hardware_concurrency()));
 }
 
 // Divided, not multiplied back, so the JSON shows 0.832 rather than 0.8320000000000001.
