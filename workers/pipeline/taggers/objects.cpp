@@ -47,8 +47,8 @@ std::vector<std::string> read_names(const std::vector<unsigned char>& bytes) {
 
 std::shared_ptr<const TaggerResource> load(const nlohmann::json& settings) {
     int side = settings.at("input_size").get<int>();
-    // Darknet's strides: any multiple of 32. 256 (letterboxed) finds a person on every photo
-    // of corpus faces/ at 0.4 of the cost of 416 (docs/processing.md).
+    // Darknet's strides: any multiple of 32. 224 (letterboxed) finds a person on every photo
+    // of corpus faces/ at 0.3 of the cost of 416 (docs/processing.md).
     if (side < 128 || side > 608 || side % 32 != 0)
         throw std::invalid_argument("input_size must be a multiple of 32 from 128 to 608");
     int max_objects = settings.at("max_objects").get<int>();
@@ -103,7 +103,7 @@ void run(Job& job, const nlohmann::json& settings) {
 }  // namespace
 
 const Tagger objects{"objects",
-                     R"({"min_score": 0.4, "nms_iou": 0.45, "max_objects": 20, "input_size": 256})",
+                     R"({"min_score": 0.4, "nms_iou": 0.45, "max_objects": 20, "input_size": 224})",
                      run, load};
 
 }  // namespace fotogal::pipeline::taggers
