@@ -34,6 +34,17 @@ std::string content_identity(const json& manifest, const json& output) {
         .substr(0, 32);
 }
 
+// Moderation held the image for review (manifest "held": true, docs/processing.md).
+bool held(const json& manifest) {
+    auto it = manifest.find("held");
+    return it != manifest.end() && it->is_boolean() && it->get<bool>();
+}
+
+// Publicly cacheable: public and not held.
+bool shared_cache_allowed(const json& manifest) {
+    return recorded_visibility(manifest) == kVisibilityPublic && !held(manifest);
+}
+
 const json* find_output(const json& outputs, std::string_view name) {
     for (const auto& o : outputs)
         if (o.is_object() && text(o, "name") == name) return &o;
@@ -63,9 +74,13 @@ std::string media_type_for_format(std::string_view format) {
 }
 
 std::optional<ApiError> image_access(const json& manifest, std::string_view principal) {
-    if (recorded_visibility(manifest) == kVisibilityPublic) return std::nullopt;
     auto owner = recorded_owner(manifest);
     if (owner && !principal.empty() && *owner == principal) return std::nullopt;
+    if (held(manifest))
+        return ApiError{403, "held_for_review",
+                        "this image is held for review by moderation; only its owner can see "
+                        "it until it is released"};
+    if (recorded_visibility(manifest) == kVisibilityPublic) return std::nullopt;
     if (principal.empty())
         return ApiError{403, "forbidden",
                         "this image is private; send its owner's credentials to read it"};
@@ -108,8 +123,7 @@ RenditionAccess rendition_access(const std::optional<json>& manifest, std::strin
     if (ref.content_type == "application/octet-stream" && !text(*output, "media_type").empty())
         ref.content_type = text(*output, "media_type");
     ref.etag = "\"" + content_identity(*manifest, *output) + "\"";
-    ref.cache_control =
-        recorded_visibility(*manifest) == kVisibilityPublic ? kPublicCache : kPrivateCache;
+    ref.cache_control = shared_cache_allowed(*manifest) ? kPublicCache : kPrivateCache;
     if (auto bytes = output->find("bytes");
         bytes != output->end() && bytes->is_number_integer() && bytes->get<std::int64_t>() >= 0)
         ref.size = bytes->get<std::uint64_t>();

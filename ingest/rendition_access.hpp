@@ -43,7 +43,8 @@ RenditionAccess rendition_access(const std::optional<nlohmann::json>& manifest,
                                  std::string_view principal);
 
 // Whether `principal` may see the image at all (its status JSON included): nullopt when it
-// may, else the 403 to answer. Public images: anyone; private ones: their owner only.
+// may, else the 403 to answer. Public images: anyone; private ones and those moderation
+// holds for review (manifest "held": true): their owner only.
 std::optional<ApiError> image_access(const nlohmann::json& manifest, std::string_view principal);
 
 // The manifest as GET /v1/images/{id} serves it: every output gets

@@ -109,6 +109,18 @@ void dead_letter(const HandlerContext& ctx, const IncomingMessage& m,
         .inc();
 }
 
+// What consumers route on without reading the manifest: the flat labels, whether the image
+// is held for review, and the objects and moderation tags, when the recipe made them (a
+// manifest of an older worker or recipe may have none of them).
+void add_tagger_verdicts(json& data, const json& manifest) {
+    for (const char* key : {"labels", "held"})
+        if (auto it = manifest.find(key); it != manifest.end()) data[key] = *it;
+    auto tags = manifest.find("tags");
+    if (tags == manifest.end()) return;
+    for (const char* key : {"objects", "moderation"})
+        if (auto it = tags->find(key); it != tags->end()) data[key] = *it;
+}
+
 // The result event's data, read with checked lookups: the manifest may have come back from
 // the bucket, where anything can have been written.
 json result_data(const json& manifest) {
@@ -125,6 +137,7 @@ json result_data(const json& manifest) {
                  {"recipe_fingerprint", manifest.at("recipe_fingerprint")},
                  {"outputs", outputs}};
     record_ownership(data, ownership_from_manifest(manifest));
+    add_tagger_verdicts(data, manifest);
     if (auto reason = manifest.find("reason"); reason != manifest.end()) data["reason"] = *reason;
     return data;
 }

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "common/events/image_events.hpp"
 #include "common/image_id.hpp"
 #include "common/metrics.hpp"
@@ -162,4 +164,39 @@ TEST_CASE("handler: a broker that does not acknowledge makes the event transient
     // Delivered again: the manifest is there, so only the missing result event is sent.
     CHECK(f.handle(event) == worker::Outcome::skipped);
     CHECK(f.publisher.on("results").size() == 1);
+}
+
+TEST_CASE("handler: the result event carries the manifest's labels, objects and moderation") {
+    Fixture f;
+    std::string id;
+    CHECK(f.handle(f.upload("faces/fr_two_people.jpg", &id)) == worker::Outcome::processed);
+    json m = f.manifest(id);
+    const json& labels = m.at("labels");
+    CHECK(std::find(labels.begin(), labels.end(), "person") != labels.end());
+    CHECK(m.at("held") == false);
+    json data = f.publisher.on("results").at(0).value.at("data");
+    CHECK(data.at("labels") == labels);
+    CHECK(data.at("held") == false);
+    CHECK(data.at("objects") == m.at("tags").at("objects"));
+    CHECK(data.at("moderation") == m.at("tags").at("moderation"));
+}
+
+TEST_CASE("handler: an image moderation holds is processed, marked held, renditions in place") {
+    Fixture f;
+    json holding = f.recipe.canonical;
+    holding["taggers"]["moderation"] = {{"sensitive_above", 0.0}, {"hold_above", 0.0}};
+    f.recipe = pipeline::parse_recipe(holding);
+    std::string id;
+    CHECK(f.handle(f.upload("photos/mei_Nikon_D90.jpg", &id)) == worker::Outcome::processed);
+    json m = f.manifest(id);
+    CHECK(m.at("held") == true);
+    CHECK(m.at("labels").back() == "sensitive");
+    // Held is a mark, not a move: every rendition is at its usual key.
+    REQUIRE(m.at("outputs").size() == f.recipe.renditions.size());
+    for (const auto& o : m.at("outputs")) {
+        std::string key = o.at("key").get<std::string>();
+        CHECK(key.starts_with(std::string(keys::kRenditionsPrefix) + id + "/"));
+        CHECK(f.store.head(key));
+    }
+    CHECK(f.publisher.on("results").at(0).value.at("data").at("held") == true);
 }

@@ -168,3 +168,17 @@ TEST_CASE("rendition access: Content-Type from the output's format") {
     CHECK(media_type_for_format("avif") == "image/avif");
     CHECK(media_type_for_format("bmp?") == "application/octet-stream");
 }
+
+TEST_CASE("rendition access: an image held by moderation is its owner's only, even public") {
+    json m = manifest("user-1", "public");
+    m["held"] = true;
+    RenditionRef r = granted(rendition_access(m, kId, "large", "user-1"));
+    CHECK(r.cache_control.starts_with("private"));  // no shared cache keeps a held image
+    ApiError other = refused(rendition_access(m, kId, "large", "user-2"));
+    CHECK(other.status == 403);
+    CHECK(other.code == "held_for_review");
+    CHECK(refused(rendition_access(m, kId, "large", "")).code == "held_for_review");
+    CHECK(image_access(m, "user-2")->code == "held_for_review");
+    m["held"] = false;
+    CHECK(granted(rendition_access(m, kId, "large", "")).cache_control.starts_with("public"));
+}

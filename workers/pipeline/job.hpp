@@ -56,6 +56,10 @@ struct Job {
     std::vector<Output> outputs;    // encode
     nlohmann::json metadata = nlohmann::json::object();
     nlohmann::json tags = nlohmann::json::object();
+    // tags: flat labels any tagger adds (object classes, "sensitive"); the manifest keeps
+    // each once, in the order first added.
+    std::vector<std::string> labels;
+    bool held = false;  // tags: moderation asks that the image wait for review (docs/processing.md)
     nlohmann::json crops = nlohmann::json::object();  // thumbnail: cover crop and why, per name
     nlohmann::json timings_ms = nlohmann::json::object();
 };

@@ -1,5 +1,8 @@
 #include "workers/pipeline/manifest.hpp"
 
+#include <set>
+#include <string_view>
+
 #include "common/clock.hpp"
 #include "common/digest.hpp"
 #include "common/object_keys.hpp"
@@ -32,6 +35,14 @@ void add_source_facts(json& manifest, const Job& job) {
     }
 }
 
+json unique_labels(const std::vector<std::string>& labels) {
+    json out = json::array();
+    std::set<std::string_view> seen;
+    for (const std::string& label : labels)
+        if (seen.insert(label).second) out.push_back(label);
+    return out;
+}
+
 }  // namespace
 
 json processed_manifest(const Job& job, const SourceInfo& source) {
@@ -50,6 +61,8 @@ json processed_manifest(const Job& job, const SourceInfo& source) {
                            {"sha256", sha256_hex(o.bytes)}});
     m["outputs"] = std::move(outputs);
     m["tags"] = job.tags;
+    m["labels"] = unique_labels(job.labels);
+    m["held"] = job.held;
     if (!job.warnings.empty()) m["warnings"] = job.warnings;
     if (!job.crops.empty()) m["crops"] = job.crops;
     m["metadata"] = job.metadata;

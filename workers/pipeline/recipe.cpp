@@ -22,7 +22,8 @@ const char* kDefaultRecipe = R"({
   ],
   "taggers": {
     "faces": {}, "orientation_class": {}, "dominant_colours": {}, "sharpness": {},
-    "exposure": {}, "colourfulness": {}, "qr_code": {}, "perceptual_hash": {}, "blurhash": {}
+    "exposure": {}, "colourfulness": {}, "qr_code": {}, "perceptual_hash": {}, "blurhash": {},
+    "objects": {}, "moderation": {}
   },
   "limits": {"max_bytes": 52428800, "max_pixels": 100000000, "max_ms": 30000}
 })";

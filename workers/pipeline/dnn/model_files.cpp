@@ -32,10 +32,14 @@ std::vector<unsigned char> read_model(const ModelFile& file, const std::filesyst
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec))
         throw ModelError("model " + name + " missing at " + path.string() + kFix);
+    // One read of the known size: byte-wise istreambuf_iterator took 6x longer (0.14 s CPU
+    // for the 35 MB YOLO weights), paid at every worker and fotogal-process start.
     std::ifstream in(path, std::ios::binary);
-    std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)),
-                                     std::istreambuf_iterator<char>());
-    if (in.bad()) throw ModelError("model " + name + " unreadable at " + path.string() + kFix);
+    auto size = std::filesystem::file_size(path, ec);
+    std::vector<unsigned char> bytes(ec ? 0 : size);
+    in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    if (ec || !in || in.gcount() != static_cast<std::streamsize>(bytes.size()))
+        throw ModelError("model " + name + " unreadable at " + path.string() + kFix);
     std::string actual = sha256_hex(std::span<const std::uint8_t>(bytes.data(), bytes.size()));
     if (actual != file.sha256)
         throw ModelError("model " + name + " corrupt at " + path.string() + " (SHA-256 " + actual +

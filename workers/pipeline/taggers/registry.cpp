@@ -8,8 +8,8 @@ namespace {
 
 // One line per tagger.
 const Tagger* const kTaggers[] = {
-    &faces,         &orientation_class, &dominant_colours, &sharpness, &exposure,
-    &colourfulness, &qr_code,           &perceptual_hash,  &blurhash,
+    &faces,   &orientation_class, &dominant_colours, &sharpness, &exposure,   &colourfulness,
+    &qr_code, &perceptual_hash,   &blurhash,         &objects,   &moderation,
 };
 
 bool same_kind(const nlohmann::json& a, const nlohmann::json& b) {

@@ -59,5 +59,7 @@ extern const Tagger colourfulness;
 extern const Tagger qr_code;
 extern const Tagger perceptual_hash;
 extern const Tagger blurhash;
+extern const Tagger objects;     // DNN: YOLOv3-tiny, COCO labels
+extern const Tagger moderation;  // DNN: open_nsfw
 
 }  // namespace fotogal::pipeline::taggers
