@@ -15,6 +15,9 @@ from pathlib import Path
 
 import pyvips
 
+# Only the fit sizes: the cover thumbnail's crop is ours (faces, saliency), the peer's the
+# centre, so the two thumbnails do not show the same part of the picture.
+FIT_RENDITIONS = {"large", "medium", "small"}
 LAPLACIAN = pyvips.Image.new_from_array([[0, 1, 0], [1, -4, 1], [0, 1, 0]])
 
 
@@ -29,6 +32,8 @@ def main():
     ratios = []
     for folder in sorted(p for p in ours_dir.iterdir() if p.is_dir()):
         for mine in sorted(folder.glob("*.jpg")):
+            if mine.stem not in FIT_RENDITIONS:
+                continue
             theirs = peer_dir / f"{folder.name}_{mine.stem}.jpg"
             if theirs.exists():
                 ratio = laplacian_variance(mine) / laplacian_variance(theirs)

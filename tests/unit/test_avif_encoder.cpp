@@ -48,7 +48,7 @@ TEST_CASE("avif encoder: decodes back to the same size and nearly the same pictu
     CHECK(text.find("Exif") == std::string::npos);
 }
 
-TEST_CASE("avif encoder: alpha is kept; grey pictures are accepted") {
+TEST_CASE("avif encoder: alpha is kept, and grey pictures are accepted") {
     cv::Mat bgra;
     cv::cvtColor(photo(), bgra, cv::COLOR_BGR2BGRA);
     for (int y = 0; y < bgra.rows; ++y)
