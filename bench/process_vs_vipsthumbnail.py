@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""fotogal-process (default recipe) against vipsthumbnail making the same set of sizes from the
-same photos, one thread each, medians of several runs. Prints JSON.
+"""fotogal-process (default recipe) against vipsthumbnail, and against a one-decode pyvips script
+(bench/pyvips_renditions.py, the peer the speed bound is set against), each making the same set
+of sizes from the same photos, one thread each, medians of several runs. Prints JSON.
 
   bench/process_vs_vipsthumbnail.py [--photos DIR] [--runs N] [--bin DIR]
 
@@ -13,6 +14,13 @@ shrink-on-load), writing JPEGs with the recipe's qualities and no metadata (stri
 is the time fotogal-process itself spends in its decode (at the chosen scale) and encode steps,
 summed from its manifests: what is left when resizing, colour and tags cost nothing.
 Peak RSS is the kernel's ru_maxrss of each process (the largest vipsthumbnail run).
+
+The pyvips peer decodes each photo once (shrink-on-load to the largest size) and reduces the
+three others from that decode, like fotogal-process. pyvips (pinned) is installed on first use
+into a venv under $FOTOGAL_TOOLS (default ~/.cache/fotogal/tools; needs python3-venv, from
+scripts/deps.sh, and PyPI), over Debian's libvips42 that libvips-tools brings.
+"sharpness_vs_pyvips_one_decode" compares the delivered renditions of both (variance of the
+Laplacian, ours / peer's, bench/rendition_sharpness.py): the issue's bound is min_ratio >= 0.95.
 """
 import argparse
 import json
@@ -20,11 +28,13 @@ import os
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+PYVIPS_VERSION = "2.2.3"
 # The default recipe's renditions: (name, box, cover?, JPEG quality).
 SIZES = [("large", 2048, False, 85), ("medium", 1024, False, 82), ("small", 512, False, 80),
          ("thumb", 256, True, 80)]
@@ -50,6 +60,23 @@ def timed(cmd):
     if code != 0:
         raise SystemExit(f"{cmd[0]} exited with {code}")
     return elapsed, usage.ru_maxrss
+
+
+def pyvips_python():
+    """A Python that has pyvips: a pinned venv, made on first use."""
+    tools = Path(os.environ.get("FOTOGAL_TOOLS") or
+                 Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "fotogal" /
+                 "tools")
+    venv = tools / f"pyvips-{PYVIPS_VERSION}"
+    python = venv / "bin" / "python"
+    ready = python.exists() and subprocess.run([str(python), "-c", "import pyvips"],
+                                               capture_output=True).returncode == 0
+    if not ready:
+        print(f"installing pyvips {PYVIPS_VERSION} into {venv}", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", f"pyvips=={PYVIPS_VERSION}"],
+                       check=True)
+    return python
 
 
 def run_ours(binary, files, out):
@@ -79,6 +106,12 @@ def run_vips(files, out):
     return total, peak
 
 
+def run_pyvips(python, files, out):
+    shutil.rmtree(out, ignore_errors=True)
+    return timed([str(python), str(ROOT / "bench" / "pyvips_renditions.py"), str(out)] +
+                 [str(f) for f in files])
+
+
 def run_vips_largest_only(files, out):
     """For context: vipsthumbnail making only the largest size (one decode per file)."""
     shutil.rmtree(out, ignore_errors=True)
@@ -96,16 +129,22 @@ def main():
     args = parser.parse_args()
     files = sorted(p for p in args.photos.iterdir() if p.is_file())
     binary = args.bin / "fotogal-process"
+    python = pyvips_python()
     work = Path(tempfile.mkdtemp(prefix="fotogal-bench-"))
     try:
-        # One warm-up each (page cache, shared libraries), then alternate the two peers.
+        # One warm-up each (page cache, shared libraries), then alternate the peers.
         run_ours(binary, files, work / "ours")
         run_vips(files, work / "vips")
-        ours, vips, vips_one = [], [], []
+        run_pyvips(python, files, work / "pyvips")
+        ours, vips, vips_one, pyv = [], [], [], []
         for _ in range(args.runs):
             ours.append(run_ours(binary, files, work / "ours"))
+            pyv.append(run_pyvips(python, files, work / "pyvips"))
             vips.append(run_vips(files, work / "vips"))
             vips_one.append(run_vips_largest_only(files, work / "vips1"))
+        sharpness = json.loads(subprocess.run(
+            [str(python), str(ROOT / "bench" / "rendition_sharpness.py"), str(work / "ours"),
+             str(work / "pyvips")], check=True, capture_output=True, text=True).stdout)
         megapixels = 0.0
         for f in files:
             m = json.loads((work / "ours" / f.name / "manifest.json").read_text())
@@ -120,6 +159,7 @@ def main():
 
     ours_s = statistics.median(r[0] for r in ours)
     vips_s = statistics.median(r[0] for r in vips)
+    pyvips_s = statistics.median(r[0] for r in pyv)
     floor_s = statistics.median(r[2] for r in ours)
     result = {
         "images": len(files), "megapixels": round(megapixels, 1), "runs": args.runs,
@@ -131,7 +171,10 @@ def main():
         "floor_decode_plus_encode": {"seconds": round(floor_s, 3),
                                      "images_per_s": round(len(files) / floor_s, 2),
                                      "megapixels_per_s": round(megapixels / floor_s, 1)},
+        "pyvips_one_decode": summary(pyvips_s, max(r[1] for r in pyv)),
         "speedup_vs_vipsthumbnail": round(vips_s / ours_s, 2),
+        "speedup_vs_pyvips_one_decode": round(pyvips_s / ours_s, 2),
+        "sharpness_vs_pyvips_one_decode": sharpness,
         "share_of_time_in_floor": round(floor_s / ours_s, 2),
     }
     print(json.dumps(result, indent=2))

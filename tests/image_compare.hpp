@@ -1,5 +1,5 @@
-// Picture comparisons for tests against an oracle (vips, vipsthumbnail): SSIM and the mean
-// CIE76 colour difference, both on 8-bit BGR pictures of the same size.
+// Picture comparisons for tests against an oracle (vips, vipsthumbnail): SSIM, sharpness
+// (Laplacian variance) and the mean CIE76 colour difference, on 8-bit BGR pictures.
 #pragma once
 
 #include <opencv2/imgproc.hpp>
@@ -28,6 +28,17 @@ inline double ssim(const cv::Mat& a_bgr, const cv::Mat& b_bgr) {
     cv::Mat map;
     cv::divide(num, den, map);
     return cv::mean(map)[0];
+}
+
+// Sharpness as the variance of the luma's Laplacian (Pech-Pacheco et al. 2000): fine texture
+// and crisp edges raise it, blur lowers it. Compare it between pictures of the same size only.
+inline double laplacian_variance(const cv::Mat& bgr) {
+    cv::Mat grey, lap;
+    cv::cvtColor(bgr, grey, cv::COLOR_BGR2GRAY);
+    cv::Laplacian(grey, lap, CV_64F);
+    cv::Scalar mean, stddev;
+    cv::meanStdDev(lap, mean, stddev);
+    return stddev[0] * stddev[0];
 }
 
 // Mean CIE76 delta E between two sRGB pictures (about 2.3 is a just noticeable difference).

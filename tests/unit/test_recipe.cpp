@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "common/digest.hpp"
+#include "workers/pipeline/encoders/encoders.hpp"
 #include "workers/pipeline/geometry.hpp"
 #include "workers/pipeline/recipe.hpp"
 
@@ -287,4 +288,22 @@ TEST_CASE("recipe: the fingerprint binds the canonical JSON to the worker versio
     j = r.canonical;
     j["taggers"]["orientation_class"]["panorama_ratio"] = 3.0;
     CHECK(fotogal::pipeline::parse_recipe(j).fingerprint != r.fingerprint);
+}
+
+TEST_CASE("recipe: avif is a format, refused up front when libheif has no AV1 encoder") {
+    json j = base_recipe();
+    j["renditions"][1]["format"] = "avif";
+    if (avif_encoder_available()) {
+        Recipe r = parse_recipe(j);
+        CHECK(r.renditions[1].format == OutputFormat::avif);
+        CHECK(r.canonical["renditions"][1]["format"] == "avif");
+    }
+    try {
+        require_encoder(OutputFormat::avif, "renditions[1]", false);
+        FAIL("an AVIF rendition without an AV1 encoder must be a recipe error");
+    } catch (const RecipeError& e) {
+        CHECK(std::string(e.what()).find("renditions[1].format avif") != std::string::npos);
+    }
+    CHECK_NOTHROW(require_encoder(OutputFormat::jpeg, "renditions[0]", false));
+    CHECK_NOTHROW(require_encoder(OutputFormat::avif, "renditions[1]", true));
 }

@@ -3,6 +3,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "pipeline_support.hpp"
+#include "workers/pipeline/decoders/decoder.hpp"
 
 using fotogal::test::corpus_through;
 
@@ -61,4 +62,17 @@ TEST_CASE("encode: transparency is flattened on white for JPEG and kept by auto"
                 CHECK(p[2] > 240);
             }
     CHECK(found);
+}
+
+TEST_CASE("encode: an avif rendition is an AVIF file of its recorded size") {
+    auto recipe = fotogal::pipeline::default_recipe();
+    recipe.renditions[2].format = fotogal::pipeline::OutputFormat::avif;
+    auto staged = corpus_through("encode", "photos/exif_gps_DSCN0010.jpg", recipe);
+    const auto& o = output(*staged->job, recipe.renditions[2].name);
+    CHECK(o.format == "avif");
+    CHECK(o.extension == "avif");
+    CHECK(o.media_type == "image/avif");
+    cv::Mat m = fotogal::pipeline::decode_heif(o.bytes, {0, 0, 0}).pixels;
+    CHECK(m.cols == o.width);
+    CHECK(m.rows == o.height);
 }

@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
+#include "image_compare.hpp"
 #include "pipeline_support.hpp"
+#include "workers/pipeline/resample.hpp"
 
 using fotogal::test::corpus_through;
 
@@ -40,5 +42,22 @@ TEST_CASE("renditions: the picture survives the chain of reductions") {
     for (const auto& r : job.renditions) {
         cv::Scalar m = cv::mean(r.pixels);
         for (int c = 0; c < 3; ++c) CHECK(std::abs(m[c] - full[c]) < 2.0);
+    }
+}
+
+TEST_CASE("renditions: each is sharpened once; smaller sizes come from unsharpened reductions") {
+    auto staged = corpus_through("renditions", "photos/mei_Nikon_D60.jpg");
+    const auto& job = *staged->job;
+    REQUIRE(job.renditions.size() == 3);
+    const cv::Mat* previous = &job.image;
+    for (const auto& r : job.renditions) {
+        CAPTURE(r.spec->name);
+        REQUIRE(r.reduced.size() == r.pixels.size());
+        // The chain: each reduction is the previous reduction reduced, never a sharpened one.
+        cv::Mat expected = fotogal::pipeline::reduce(*previous, r.reduced.size());
+        CHECK(cv::norm(expected, r.reduced, cv::NORM_INF) == 0.0);
+        CHECK(fotogal::test::laplacian_variance(r.pixels) >
+              fotogal::test::laplacian_variance(r.reduced));
+        previous = &r.reduced;
     }
 }

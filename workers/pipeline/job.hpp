@@ -19,8 +19,8 @@ namespace fotogal::pipeline {
 
 struct Output {
     std::string name;
-    std::string format;      // "jpeg", "webp", "png"
-    std::string extension;   // "jpg", "webp", "png"
+    std::string format;      // "jpeg", "webp", "png", "avif"
+    std::string extension;   // "jpg", "webp", "png", "avif"
     std::string media_type;  // "image/jpeg", ...
     int width = 0;
     int height = 0;
@@ -30,7 +30,8 @@ struct Output {
 // A rendition's pixels between the resize steps and the encode step.
 struct RenditionImage {
     const RenditionSpec* spec = nullptr;
-    cv::Mat pixels;
+    cv::Mat pixels;   // finished (sharpened), what the encode step writes
+    cv::Mat reduced;  // before the final sharpening: what smaller sizes are reduced from
 };
 
 struct Job {
@@ -63,5 +64,10 @@ struct Job {
     nlohmann::json crops = nlohmann::json::object();  // thumbnail: cover crop and why, per name
     nlohmann::json timings_ms = nlohmann::json::object();
 };
+
+// Whether the decoder already scaled the picture down (JPEG DCT scaling, decode step).
+inline bool shrunk_on_load(const Job& job) {
+    return job.decode_numerator != job.decode_denominator;
+}
 
 }  // namespace fotogal::pipeline

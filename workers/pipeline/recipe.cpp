@@ -5,6 +5,7 @@
 
 #include "common/digest.hpp"
 #include "workers/pipeline/dnn/model_files.hpp"
+#include "workers/pipeline/encoders/encoders.hpp"
 #include "workers/pipeline/taggers/tagger.hpp"
 
 namespace fotogal::pipeline {
@@ -65,6 +66,8 @@ const char* format_name(OutputFormat f) {
             return "webp";
         case OutputFormat::png:
             return "png";
+        case OutputFormat::avif:
+            return "avif";
         case OutputFormat::automatic:
             return "auto";
         default:
@@ -90,6 +93,17 @@ json canonical_json(const Recipe& r) {
               {"max_pixels", r.limits.max_pixels},
               {"max_ms", r.limits.max_ms}}}};
 }
+
+}  // namespace
+
+void require_encoder(OutputFormat format, const std::string& where, bool avif_available) {
+    if (format == OutputFormat::avif && !avif_available)
+        throw RecipeError("recipe " + where +
+                          ".format avif needs libheif with an AV1 encoder (libaom), which this "
+                          "build lacks");
+}
+
+namespace {
 
 RenditionSpec parse_rendition(const json& j, std::size_t index) {
     std::string where = "renditions[" + std::to_string(index) + "]";
@@ -119,10 +133,13 @@ RenditionSpec parse_rendition(const json& j, std::size_t index) {
         r.format = OutputFormat::webp;
     else if (format == "png")
         r.format = OutputFormat::png;
+    else if (format == "avif")
+        r.format = OutputFormat::avif;
     else if (format == "auto")
         r.format = OutputFormat::automatic;
     else
-        throw RecipeError("recipe " + where + ".format must be jpeg, webp, png or auto");
+        throw RecipeError("recipe " + where + ".format must be jpeg, webp, png, avif or auto");
+    require_encoder(r.format, where, avif_encoder_available());
     r.quality = static_cast<int>(int_field(j, "quality", where, 85, 1, 100));
     return r;
 }

@@ -22,7 +22,7 @@ struct TaggerResource {
 };
 
 enum class Fit { fit, cover };  // fit inside the box / fill the box, cropping the rest
-enum class OutputFormat { jpeg, webp, png, automatic };  // auto keeps alpha (WebP)
+enum class OutputFormat { jpeg, webp, png, avif, automatic };  // auto keeps alpha (WebP)
 
 struct RenditionSpec {
     std::string name;
@@ -68,6 +68,9 @@ class RecipeError : public std::runtime_error {
 Recipe default_recipe();
 // Throws RecipeError naming the field that is wrong.
 Recipe parse_recipe(const nlohmann::json& json);
+// Throws RecipeError when the rendition at `where` asks for a format this build cannot
+// encode (AVIF without an AV1 encoder in libheif): refused with the recipe, not per image.
+void require_encoder(OutputFormat format, const std::string& where, bool avif_available);
 // An empty path means the built-in default.
 Recipe load_recipe(const std::string& path);
 

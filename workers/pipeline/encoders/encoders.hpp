@@ -15,5 +15,10 @@ std::vector<std::uint8_t> encode_jpeg(const cv::Mat& pixels, int quality);
 std::vector<std::uint8_t> encode_png(const cv::Mat& pixels, int compression);
 // Lossy WebP at `quality` (1..100), alpha kept.
 std::vector<std::uint8_t> encode_webp(const cv::Mat& pixels, int quality);
+// AVIF (AV1, 8-bit 4:2:0) at `quality` (1..100), alpha kept, through libheif's AV1 encoder.
+std::vector<std::uint8_t> encode_avif(const cv::Mat& pixels, int quality);
+// Whether the libheif this process loaded has an AV1 encoder: a recipe asking for AVIF is
+// refused up front without one, rather than failing every image.
+bool avif_encoder_available();
 
 }  // namespace fotogal::pipeline

@@ -38,6 +38,8 @@ Encoding choose(const RenditionSpec& spec, bool has_alpha) {
             return {f, "webp", "webp", "image/webp"};
         case OutputFormat::png:
             return {f, "png", "png", "image/png"};
+        case OutputFormat::avif:
+            return {f, "avif", "avif", "image/avif"};
         default:
             return {OutputFormat::jpeg, "jpeg", "jpg", "image/jpeg"};
     }
@@ -63,6 +65,9 @@ void encode(Job& job) {
                     break;
                 case OutputFormat::png:
                     out.bytes = encode_png(pixels, kPngCompression);
+                    break;
+                case OutputFormat::avif:
+                    out.bytes = encode_avif(pixels, r.spec->quality);
                     break;
                 default:
                     out.bytes = encode_jpeg(pixels, r.spec->quality);

@@ -1,25 +1,14 @@
 #include <algorithm>
-#include <opencv2/imgproc.hpp>
 
 #include "workers/pipeline/geometry.hpp"
+#include "workers/pipeline/resample.hpp"
 #include "workers/pipeline/steps/steps.hpp"
 
 namespace fotogal::pipeline::steps {
 
-namespace {
-
-// Area averaging is the right filter from a factor of about 1.5 down; just below the decoded
-// size (shrink-on-load leaves factors of 1 to 8/7 for the largest rendition) it blurs, and
-// bicubic keeps the detail, as libvips' Lanczos does.
-int interpolation_for(cv::Size from, cv::Size to) {
-    bool gentle = from.width * 2 < to.width * 3 && from.height * 2 < to.height * 3;
-    return gentle ? cv::INTER_CUBIC : cv::INTER_AREA;
-}
-
-}  // namespace
-
-// Largest first, each from the previous one: a chain of area-averaging reductions costs far
-// less than reducing the full image once per size, and keeps the same quality.
+// Largest first, each reduced from the previous reduction (the nearest larger picture, far
+// cheaper than the decoded one) and only then sharpened: the chain carries unsharpened area
+// reductions, so neither blur nor sharpening compounds from size to size (resample.hpp).
 void renditions(Job& job) {
     std::vector<const RenditionSpec*> fits;
     for (const auto& spec : job.recipe.renditions)
@@ -29,15 +18,13 @@ void renditions(Job& job) {
         return scaled_size(*a, w, h).area() > scaled_size(*b, w, h).area();
     });
     cv::Mat source = job.image;
+    bool source_shrunk_on_load = shrunk_on_load(job);
     for (const RenditionSpec* spec : fits) {
-        cv::Size size = rendition_size(*spec, w, h);
-        cv::Mat out;
-        if (size == source.size())
-            out = source;
-        else
-            cv::resize(source, out, size, 0, 0, interpolation_for(source.size(), size));
-        job.renditions.push_back({spec, out});
-        source = out;
+        cv::Mat reduced = reduce(source, rendition_size(*spec, w, h));
+        cv::Mat finished = crisp_reduction(reduced, source.size(), source_shrunk_on_load);
+        job.renditions.push_back({spec, finished, reduced});
+        source = reduced;
+        source_shrunk_on_load = false;
     }
 }
 

@@ -1,6 +1,5 @@
-#include <opencv2/imgproc.hpp>
-
 #include "workers/pipeline/geometry.hpp"
+#include "workers/pipeline/resample.hpp"
 #include "workers/pipeline/saliency.hpp"
 #include "workers/pipeline/smart_crop.hpp"
 #include "workers/pipeline/steps/steps.hpp"
@@ -9,11 +8,12 @@ namespace fotogal::pipeline::steps {
 
 namespace {
 
-// The smallest image made so far that still covers `needed`, to resize from.
+// The smallest picture reduced so far that still covers `needed`, to reduce from: an
+// unsharpened reduction, so the thumbnail is sharpened once, like every rendition.
 cv::Mat best_source(const Job& job, cv::Size needed) {
     cv::Mat best = job.image;
     for (const auto& r : job.renditions) {
-        const cv::Mat& m = r.pixels;
+        const cv::Mat& m = r.reduced;
         if (m.cols >= needed.width && m.rows >= needed.height && m.total() < best.total()) best = m;
     }
     return best;
@@ -31,11 +31,7 @@ void thumbnail(Job& job) {
         cv::Size scaled = scaled_size(spec, w, h);
         cv::Size final_size = rendition_size(spec, w, h);
         cv::Mat source = best_source(job, scaled);
-        cv::Mat resized;
-        if (source.size() == scaled)
-            resized = source;
-        else
-            cv::resize(source, resized, scaled, 0, 0, cv::INTER_AREA);
+        cv::Mat resized = reduce(source, scaled);
         if (saliency.empty() && job.faces.empty() && final_size != scaled)
             saliency = spectral_residual_saliency(job.analysis.empty() ? resized : job.analysis);
         CropChoice crop = choose_crop(scaled, final_size, job.faces, saliency);
@@ -44,7 +40,10 @@ void thumbnail(Job& job) {
                                 {"width", crop.rect.width},
                                 {"height", crop.rect.height},
                                 {"reason", crop.reason}};
-        job.renditions.push_back({&spec, resized(crop.rect).clone()});
+        cv::Mat cut = resized(crop.rect).clone();
+        bool from_shrunk_decode = source.data == job.image.data && shrunk_on_load(job);
+        cv::Mat finished = crisp_reduction(cut, source.size(), from_shrunk_decode);
+        job.renditions.push_back({&spec, finished, cut});
     }
 }
 
