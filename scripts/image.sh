@@ -47,7 +47,8 @@ die() {
 # --- engine setup -------------------------------------------------------------------------
 
 ensure_engine() {
-  "$root/scripts/deps.sh" --packages buildah podman runc uidmap slirp4netns debootstrap
+  # catatonit: the pause process of the pods `podman kube play` makes (podman only recommends it)
+  "$root/scripts/deps.sh" --packages buildah podman runc uidmap slirp4netns debootstrap catatonit
   if [[ -z "${CONTAINERS_CONF:-}" ]]; then
     mkdir -p "$out"
     printf '[containers]\ndefault_ulimits = []\n' >"$out/containers.conf"
