@@ -5,9 +5,9 @@
 
 #include <httplib.h>
 
-#include <regex>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "common/http/http_server.hpp"
 #include "ingest/gallery/embedded_files.hpp"
@@ -98,14 +98,22 @@ TEST_CASE("gallery route: a file that is not embedded is a JSON 404") {
 
 TEST_CASE("gallery route: the page and its modules name only files that were embedded") {
     // <script src="/ui/x">, <link href="/ui/x"> in the page; import … from "./x.js" in modules.
-    std::regex page_ref(R"re((?:src|href)="/ui/([^"]+)")re");
-    std::regex module_ref(R"re(from "\./([^"]+)")re");
+    // A plain scan, not std::regex: GCC 12 under the sanitizers miscompiles <regex> into a
+    // -Werror=maybe-uninitialized.
     std::set<std::string> referenced;
     for (const auto& file : gallery::embedded_files()) {
         std::string text = bytes_of(file);
-        const std::regex& pattern = std::string(file.name) == "index.html" ? page_ref : module_ref;
-        for (std::sregex_iterator it(text.begin(), text.end(), pattern), end; it != end; ++it)
-            referenced.insert((*it)[1]);
+        bool page = std::string(file.name) == "index.html";
+        for (const std::string prefix : page ? std::vector<std::string>{"src=\"/ui/", "href=\"/ui/"}
+                                             : std::vector<std::string>{"from \"./"}) {
+            for (auto at = text.find(prefix); at != std::string::npos;
+                 at = text.find(prefix, at + 1)) {
+                auto begin = at + prefix.size();
+                auto end = text.find('"', begin);
+                if (end != std::string::npos && end > begin)
+                    referenced.insert(text.substr(begin, end - begin));
+            }
+        }
     }
     CHECK(referenced.count("main.js") == 1);
     CHECK(referenced.count("api.js") == 1);
