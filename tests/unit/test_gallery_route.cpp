@@ -104,7 +104,8 @@ TEST_CASE("gallery route: the page and its modules name only files that were emb
     for (const auto& file : gallery::embedded_files()) {
         std::string text = bytes_of(file);
         bool page = std::string(file.name) == "index.html";
-        for (const std::string prefix : page ? std::vector<std::string>{"src=\"/ui/", "href=\"/ui/"}
+        for (const std::string& prefix : page
+                                             ? std::vector<std::string>{"src=\"/ui/", "href=\"/ui/"}
                                              : std::vector<std::string>{"from \"./"}) {
             for (auto at = text.find(prefix); at != std::string::npos;
                  at = text.find(prefix, at + 1)) {
