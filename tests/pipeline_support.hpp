@@ -51,4 +51,12 @@ inline std::string failure_code(const std::string& last_step, const std::string&
     return "";
 }
 
+// A real photo's smallest rendition, made once: what the encoder tests encode.
+inline cv::Mat encoder_test_photo() {
+    static const cv::Mat m = corpus_through("renditions", "photos/mei_Nikon_D90.jpg")
+                                 ->job->renditions.back()
+                                 .pixels.clone();
+    return m;
+}
+
 }  // namespace fotogal::test

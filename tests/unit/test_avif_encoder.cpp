@@ -15,13 +15,6 @@ using namespace fotogal::pipeline;
 
 namespace {
 
-cv::Mat photo() {
-    static const cv::Mat m = fotogal::test::corpus_through("renditions", "photos/mei_Nikon_D90.jpg")
-                                 ->job->renditions.back()
-                                 .pixels.clone();
-    return m;
-}
-
 cv::Mat decode(const std::vector<std::uint8_t>& avif) {
     return decode_heif(avif, DecodeRequest{0, 0, 0}).pixels;
 }
@@ -33,7 +26,7 @@ TEST_CASE("avif encoder: this build can encode AVIF (libheif with libaom)") {
 }
 
 TEST_CASE("avif encoder: decodes back to the same size and nearly the same picture") {
-    cv::Mat bgr = photo();
+    cv::Mat bgr = fotogal::test::encoder_test_photo();
     REQUIRE(bgr.type() == CV_8UC3);
     auto avif = encode_avif(bgr, 80);
     REQUIRE(avif.size() > 12);
@@ -50,7 +43,7 @@ TEST_CASE("avif encoder: decodes back to the same size and nearly the same pictu
 
 TEST_CASE("avif encoder: alpha is kept, and grey pictures are accepted") {
     cv::Mat bgra;
-    cv::cvtColor(photo(), bgra, cv::COLOR_BGR2BGRA);
+    cv::cvtColor(fotogal::test::encoder_test_photo(), bgra, cv::COLOR_BGR2BGRA);
     for (int y = 0; y < bgra.rows; ++y)
         for (int x = 0; x < bgra.cols; ++x)
             bgra.at<cv::Vec4b>(y, x)[3] = x < bgra.cols / 2 ? 0 : 255;
@@ -59,7 +52,7 @@ TEST_CASE("avif encoder: alpha is kept, and grey pictures are accepted") {
     CHECK(back.at<cv::Vec4b>(bgra.rows / 2, 2)[3] < 16);
     CHECK(back.at<cv::Vec4b>(bgra.rows / 2, bgra.cols - 3)[3] > 239);
     cv::Mat grey;
-    cv::cvtColor(photo(), grey, cv::COLOR_BGR2GRAY);
+    cv::cvtColor(fotogal::test::encoder_test_photo(), grey, cv::COLOR_BGR2GRAY);
     CHECK(decode(encode_avif(grey, 80)).size() == grey.size());
 }
 

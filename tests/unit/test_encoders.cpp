@@ -13,13 +13,6 @@ using namespace fotogal::pipeline;
 
 namespace {
 
-cv::Mat photo() {
-    static const cv::Mat m = fotogal::test::corpus_through("renditions", "photos/mei_Nikon_D90.jpg")
-                                 ->job->renditions.back()
-                                 .pixels.clone();
-    return m;
-}
-
 cv::Mat with_alpha(const cv::Mat& bgr) {
     cv::Mat bgra;
     cv::cvtColor(bgr, bgra, cv::COLOR_BGR2BGRA);
@@ -38,7 +31,7 @@ double max_diff(const cv::Mat& a, const cv::Mat& b) {
 }  // namespace
 
 TEST_CASE("jpeg encoder: the same picture as OpenCV's imencode with quality and optimize") {
-    cv::Mat bgr = photo();
+    cv::Mat bgr = fotogal::test::encoder_test_photo();
     REQUIRE(bgr.type() == CV_8UC3);
     for (int quality : {40, 85, 95}) {
         CAPTURE(quality);
@@ -62,7 +55,7 @@ TEST_CASE("jpeg encoder: the same picture as OpenCV's imencode with quality and 
 }
 
 TEST_CASE("png encoder: lossless for grey, BGR and BGRA, with no ancillary chunk") {
-    cv::Mat bgr = photo(), grey;
+    cv::Mat bgr = fotogal::test::encoder_test_photo(), grey;
     cv::cvtColor(bgr, grey, cv::COLOR_BGR2GRAY);
     for (const cv::Mat& m : {grey, bgr, with_alpha(bgr)}) {
         CAPTURE(m.channels());
@@ -77,7 +70,7 @@ TEST_CASE("png encoder: lossless for grey, BGR and BGRA, with no ancillary chunk
 }
 
 TEST_CASE("webp encoder: the same picture as OpenCV's imencode; alpha kept") {
-    cv::Mat bgr = photo();
+    cv::Mat bgr = fotogal::test::encoder_test_photo();
     auto ours = encode_webp(bgr, 80);
     std::vector<uchar> theirs;
     REQUIRE(cv::imencode(".webp", bgr, theirs, {cv::IMWRITE_WEBP_QUALITY, 80}));
