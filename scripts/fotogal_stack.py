@@ -28,6 +28,7 @@ class Stack:
         self.bin_dir = bin_dir
         self.run_dir = run_dir
         self.procs = []  # (name, Popen, log path)
+        self.logs = {}  # name -> log path, kept after a process is stopped
         self.env = dict(os.environ)
 
     def start(self, name, binary, extra_env=None):
@@ -38,7 +39,15 @@ class Stack:
             proc = subprocess.Popen([str(self.bin_dir / binary)], env=env, stdout=log,
                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         self.procs.append((name, proc, log_path))
+        self.logs[name] = log_path
         return proc, log_path
+
+    def log_tail(self, name, lines=40):
+        """The end of a process's log: what a sanitizer or a crash printed last."""
+        try:
+            return "\n".join(self.logs[name].read_text(errors="replace").splitlines()[-lines:])
+        except (KeyError, FileNotFoundError):
+            return ""
 
     def end(self, proc, sig=signal.SIGTERM, timeout=60.0):
         """Ends one process on purpose (a scale-down, a crash) and returns its exit status;

@@ -214,6 +214,8 @@ def main():
     problems += [f"{name} exited with status {code}" for name, code in stopped.items() if code]
     for p in problems:
         print(f"PROBLEM: {p}", file=sys.stderr)
+    for name in {n for n, _ in crashed} | {n for n, c in stopped.items() if c}:
+        print(f"--- the end of {name}'s log:\n{stack.log_tail(name)}\n---", file=sys.stderr)
     return 1 if problems else 0
 
 
