@@ -68,8 +68,13 @@ int run(const Config& config) {
         std::chrono::duration_cast<std::chrono::seconds>(config.seconds("FOTOGAL_PRESIGN_TTL")));
     ingest::quotas::ConcurrentUploads concurrent(
         static_cast<std::size_t>(config.integer("FOTOGAL_MAX_UPLOADS_PER_PRINCIPAL")));
-    ingest::Edge edge{service,  spool_dir,  *authenticator, rates,
-                      inflight, concurrent, *store,         presigned};
+    ingest::Edge edge{service, spool_dir, *authenticator,
+                      rates,   inflight,  concurrent,
+                      *store,  presigned, ingest::upload_url_policy_from(config)};
+    if (!edge.upload_urls.signer.shared() && edge.upload_urls.mode != ingest::UploadUrlMode::off)
+        log::info(
+            "ingest's own upload URLs are signed with a key of this process only; set "
+            "FOTOGAL_UPLOAD_URL_SECRET when several replicas serve one address");
     ingest::add_routes(http.routes(), edge);
     http.start();
     log::info("ingest ready", {{"listen_port", http.port()},

@@ -1,4 +1,4 @@
-// The ingest HTTP API: POST /v1/images, GET /v1/images/{id}, GET
+// The ingest HTTP API: POST /v1/images, POST and PUT /v1/uploads[/{id}], GET /v1/images/{id}, GET
 // /v1/images/{id}/renditions/{name}, and the gallery page at / (gallery/gallery_route.hpp);
 // health and metrics routes come with the shared server.
 #pragma once
@@ -13,6 +13,7 @@
 #include "ingest/quotas/inflight_bytes.hpp"
 #include "ingest/quotas/rate_limiter.hpp"
 #include "ingest/upload_service.hpp"
+#include "ingest/upload_url_policy.hpp"
 
 namespace fotogal::ingest {
 
@@ -24,7 +25,8 @@ struct Edge {
     quotas::InflightBytes& inflight;
     quotas::ConcurrentUploads& concurrent;
     storage::ObjectStore& store;
-    PresignCache& presigned;  // ?redirect=1 URLs
+    PresignCache& presigned;        // ?redirect=1 URLs
+    UploadUrlPolicy upload_urls{};  // POST /v1/uploads
 };
 
 void add_routes(http::Router& router, Edge& edge);

@@ -81,7 +81,9 @@ std::optional<ApiError> spool_multipart(http::Request& req, const std::string& b
     return std::nullopt;
 }
 
-void answer(http::Response& res, const UploadOutcome& outcome) {
+}  // namespace
+
+void answer_upload(http::Response& res, const UploadOutcome& outcome) {
     if (const auto* ok = std::get_if<Accepted>(&outcome)) {
         res.set_header("Location", "/v1/images/" + ok->image_id);
         res.set_json(202, {{"id", ok->image_id},
@@ -95,7 +97,9 @@ void answer(http::Response& res, const UploadOutcome& outcome) {
     }
 }
 
-}  // namespace
+void spool_raw_body(http::Request& req, SpooledUpload& spool, const UploadLimits& limits) {
+    spool_from(*req.body, spool, limits);
+}
 
 void post_image(http::Request& req, http::Response& res, Edge& edge) {
     // Ingest's hop of the client's trace (a malformed or missing traceparent starts a new one,
@@ -154,7 +158,7 @@ void post_image(http::Request& req, http::Response& res, Edge& edge) {
         if (boundary) {
             if (auto error =
                     spool_multipart(req, *boundary, *spool, attributes, edge.uploads.limits())) {
-                answer(res, *error);
+                answer_upload(res, *error);
                 return;
             }
         } else {
@@ -172,7 +176,7 @@ void post_image(http::Request& req, http::Response& res, Edge& edge) {
         // A raw upload's attributes ride in the query string (?visibility=public&album=x).
         for (auto& [name, value] : req.query_params()) attributes[name] = std::move(value);
     }
-    answer(res, edge.uploads.accept(*spool, attributes, principal->id, trace, request_log));
+    answer_upload(res, edge.uploads.accept(*spool, attributes, principal->id, trace, request_log));
 }
 
 }  // namespace fotogal::ingest

@@ -52,6 +52,22 @@ UploadOutcome UploadService::accept(const SpooledUpload& upload,
         count("rejected");
         return *error;
     }
+    return store_and_publish(new_image_id(), false, upload, attributes, owner, trace, request_log);
+}
+
+UploadOutcome UploadService::accept_reserved(const std::string& image_id,
+                                             const SpooledUpload& upload, const std::string& owner,
+                                             const trace::TraceContext& trace,
+                                             const log::Context& request_log) {
+    return store_and_publish(image_id, true, upload, {}, owner, trace, request_log);
+}
+
+UploadOutcome UploadService::store_and_publish(const std::string& image_id, bool reserved,
+                                               const SpooledUpload& upload,
+                                               const std::map<std::string, std::string>& attributes,
+                                               const std::string& owner,
+                                               const trace::TraceContext& trace,
+                                               const log::Context& request_log) {
     MappedUpload mapped = upload.map();
     Validation validation = validate_upload(mapped.bytes(), limits_);
     if (auto* error = std::get_if<ApiError>(&validation)) {
@@ -60,7 +76,7 @@ UploadOutcome UploadService::accept(const SpooledUpload& upload,
     }
     const auto& header = std::get<formats::ImageHeader>(validation);
     events::UploadFacts facts;
-    facts.image_id = new_image_id();
+    facts.image_id = image_id;
     facts.object_key = keys::original(facts.image_id);
     facts.size = upload.size();
     facts.content_type = std::string(formats::media_type(header.format));
@@ -72,6 +88,11 @@ UploadOutcome UploadService::accept(const SpooledUpload& upload,
     facts.owner = owner;
     const log::Context log = request_log.with({{"image_id", facts.image_id}}).with_trace(trace);
     try {
+        if (reserved && store_.head(facts.object_key)) {
+            count("rejected");
+            return ApiError{409, "already_uploaded",
+                            "this upload URL has been used; ask POST /v1/uploads for another"};
+        }
         with_storage_retries(
             "put original",
             [&] { store_.put_file(facts.object_key, upload.path(), facts.content_type); },

@@ -42,6 +42,12 @@ class UploadService {
                          const std::string& owner, const trace::TraceContext& trace = {},
                          const log::Context& log = {});
 
+    // The same for an id reserved earlier by POST /v1/uploads: 409 when its original is
+    // stored already (an upload URL replayed), so one id is announced once.
+    UploadOutcome accept_reserved(const std::string& image_id, const SpooledUpload& upload,
+                                  const std::string& owner, const trace::TraceContext& trace = {},
+                                  const log::Context& log = {});
+
     const UploadLimits& limits() const { return limits_; }
 
     // What the store knows of an image: its manifest when it is done, else whether the
@@ -54,6 +60,12 @@ class UploadService {
     Lookup lookup(const std::string& image_id);
 
   private:
+    UploadOutcome store_and_publish(const std::string& image_id, bool reserved,
+                                    const SpooledUpload& upload,
+                                    const std::map<std::string, std::string>& attributes,
+                                    const std::string& owner, const trace::TraceContext& trace,
+                                    const log::Context& request_log);
+
     storage::ObjectStore& store_;
     kafka::EventPublisher& producer_;
     std::string topic_;

@@ -96,4 +96,10 @@ std::optional<std::string> MeteredStore::presigned_put_url(const std::string& ke
     return inner_->presigned_put_url(key, ttl, content_type);
 }
 
+std::optional<DirectUpload> MeteredStore::presigned_upload(const std::string& key,
+                                                           std::chrono::seconds ttl,
+                                                           const UploadConditions& conditions) {
+    return inner_->presigned_upload(key, ttl, conditions);
+}
+
 }  // namespace fotogal::storage

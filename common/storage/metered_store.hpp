@@ -31,11 +31,14 @@ class MeteredStore : public ObjectStore {
     bool get_file(const std::string& key, const std::filesystem::path& destination) override;
     bool put_if_absent(const std::string& key, std::span<const std::uint8_t> bytes,
                        const std::string& content_type) override;
-    // Presigning computes a signature locally: no request, nothing to time.
+    // Presigning is not timed: S3 computes a signature locally; OCI's PAR call is one small
+    // request, not an object operation.
     std::optional<std::string> presigned_get_url(const std::string& key,
                                                  std::chrono::seconds ttl) override;
     std::optional<std::string> presigned_put_url(const std::string& key, std::chrono::seconds ttl,
                                                  const std::string& content_type) override;
+    std::optional<DirectUpload> presigned_upload(const std::string& key, std::chrono::seconds ttl,
+                                                 const UploadConditions& conditions) override;
 
   private:
     enum Operation { kPut, kGet, kHead, kRemove, kList, kPutFile, kGetFile, kPutIfAbsent, kCount };

@@ -32,6 +32,21 @@ struct ObjectInfo {
     std::uint64_t size = 0;
 };
 
+// What a direct upload must satisfy. The store enforces what it can in the URL itself (S3
+// signs the headers, so a different Content-Type, length or owner is refused); the worker
+// checks size and format again before decoding in every case.
+struct UploadConditions {
+    std::string content_type;
+    std::optional<std::uint64_t> size;  // exact length, when the client declared it
+    std::string owner;                  // the authenticated principal; "" for anonymous
+};
+
+// Where and how a client PUTs the bytes: the URL and exactly the headers to send with them.
+struct DirectUpload {
+    std::string url;
+    std::vector<std::pair<std::string, std::string>> headers;
+};
+
 struct ListPage {
     std::vector<ObjectInfo> objects;  // in key order
     std::optional<std::string> next_start_after;
@@ -74,6 +89,11 @@ class ObjectStore {
     virtual std::optional<std::string> presigned_put_url(const std::string& key,
                                                          std::chrono::seconds ttl,
                                                          const std::string& content_type);
+    // One PUT of the object under `conditions`, for a client that uploads straight to the
+    // bucket. nullopt when the backend has no such URLs (file://).
+    virtual std::optional<DirectUpload> presigned_upload(const std::string& key,
+                                                         std::chrono::seconds ttl,
+                                                         const UploadConditions& conditions);
 };
 
 // Looks a setting up by name (environment variable or flag value); "" when unset.

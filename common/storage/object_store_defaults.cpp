@@ -43,4 +43,9 @@ std::optional<std::string> ObjectStore::presigned_put_url(const std::string&, st
     return std::nullopt;
 }
 
+std::optional<DirectUpload> ObjectStore::presigned_upload(const std::string&, std::chrono::seconds,
+                                                          const UploadConditions&) {
+    return std::nullopt;
+}
+
 }  // namespace fotogal::storage

@@ -109,6 +109,13 @@ std::optional<std::string> OciStore::presigned_put_url(const std::string& key,
     return create_par(key, "ObjectWrite", ttl);
 }
 
+std::optional<DirectUpload> OciStore::presigned_upload(const std::string& key,
+                                                       std::chrono::seconds ttl,
+                                                       const UploadConditions& conditions) {
+    return DirectUpload{create_par(key, "ObjectWrite", ttl),
+                        {{"Content-Type", conditions.content_type}}};
+}
+
 bool OciStore::put_single(const std::string& key, const Payload& body,
                           const std::string& content_type, bool if_absent) {
     Call c{"PUT", object_path(key), &body, content_type, true};

@@ -34,6 +34,11 @@ class OciStore final : public NetworkStore {
                                                  std::chrono::seconds ttl) override;
     std::optional<std::string> presigned_put_url(const std::string& key, std::chrono::seconds ttl,
                                                  const std::string& content_type) override;
+    // An ObjectWrite PAR for the one object. A PAR carries no conditions: the size and
+    // Content-Type are the client's to keep (the worker checks both before decoding), and the
+    // owner is not recorded, since opc-meta-* headers on a PAR upload are the client's word.
+    std::optional<DirectUpload> presigned_upload(const std::string& key, std::chrono::seconds ttl,
+                                                 const UploadConditions& conditions) override;
 
   protected:
     HttpResponse object_request(const std::string& method, const std::string& key,

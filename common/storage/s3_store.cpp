@@ -88,6 +88,17 @@ std::optional<std::string> S3Store::presigned_put_url(const std::string& key,
     return presign("PUT", key, ttl, {{"content-type", content_type}});
 }
 
+std::optional<DirectUpload> S3Store::presigned_upload(const std::string& key,
+                                                      std::chrono::seconds ttl,
+                                                      const UploadConditions& conditions) {
+    HeaderList headers{{"Content-Type", conditions.content_type}};
+    if (conditions.size) headers.push_back({"Content-Length", std::to_string(*conditions.size)});
+    if (!conditions.owner.empty())
+        headers.push_back({"x-amz-meta-owner", uri_encode(conditions.owner, false)});
+    std::string url = presign("PUT", key, ttl, headers);  // the signer lowercases the names
+    return DirectUpload{std::move(url), std::move(headers)};
+}
+
 bool S3Store::put_single(const std::string& key, const Payload& body,
                          const std::string& content_type, bool if_absent) {
     Call c{"PUT", key, {}, &body, {{"content-type", content_type}}, nullptr};

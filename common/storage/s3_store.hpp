@@ -30,6 +30,10 @@ class S3Store final : public NetworkStore {
                                                  std::chrono::seconds ttl) override;
     std::optional<std::string> presigned_put_url(const std::string& key, std::chrono::seconds ttl,
                                                  const std::string& content_type) override;
+    // Signs Content-Type, Content-Length (when the size is declared) and x-amz-meta-owner
+    // (the owner percent-encoded, RFC 3986), so S3 refuses a PUT that differs in any of them.
+    std::optional<DirectUpload> presigned_upload(const std::string& key, std::chrono::seconds ttl,
+                                                 const UploadConditions& conditions) override;
 
   protected:
     HttpResponse object_request(const std::string& method, const std::string& key,

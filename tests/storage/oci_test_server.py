@@ -11,6 +11,8 @@ Besides the OCI paths it has two unsigned test-control paths:
                       signed requests, the next N fail so
   GET  /_test/stats   counters: requests, rejected, connections, commits, aborts, uploads
   POST /_test/advance {"seconds": N}  moves the clock pre-authenticated requests expire by
+  GET  /_test/pars    the PARs created: [{"name", "accessType", "objectName", "timeExpires",
+                      "secondsLeft"}], so a test sees what was asked for
 Pre-authenticated requests: created with a signed POST /n/{ns}/b/{bucket}/p/ (ObjectRead or
 ObjectWrite for one object), then used without any signature at the accessUri,
 /p/{token}/n/{ns}/b/{bucket}/o/{object}: GET or PUT as the access type allows, until they
@@ -238,6 +240,12 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/_test/advance":
             s.clock_offset += json.loads(body)["seconds"]
             return self.reply(200, {})
+        if path == "/_test/pars":
+            now = time.time() + s.clock_offset
+            return self.reply(200, [{"name": p["name"], "accessType": p["accessType"],
+                                     "objectName": p["object"], "timeExpires": p["timeExpires"],
+                                     "secondsLeft": p["expires"] - now}
+                                    for p in s.pars.values()])
         if path == "/_test/stats":
             return self.reply(200, dict(s.stats, connections=len(s.connections),
                                         open_uploads=len(s.uploads), objects=len(s.objects)))
@@ -291,7 +299,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.error(400, "InvalidParameter", "timeExpires is in the past")
         token = secrets.token_urlsafe(32)
         s.pars[token] = {"object": details["objectName"], "accessType": access,
-                         "expires": expires}
+                         "expires": expires, "name": details["name"],
+                         "timeExpires": details["timeExpires"]}
         s.stats["pars"] = s.stats.get("pars", 0) + 1
         access_uri = (f"/p/{token}/n/{parts[2]}/b/{parts[4]}/o/"
                       f"{quote(details['objectName'], safe='')}")

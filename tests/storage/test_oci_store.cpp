@@ -344,3 +344,41 @@ TEST_CASE("OCI store: a PAR request with a bad signature is refused like any oth
                          doctest::Contains("HTTP 401 NotAuthenticated"), StorageError);
     CHECK(server.stats().value("pars", 0) == 0);
 }
+
+TEST_CASE("OCI store: a presigned upload is a write-only PAR for that one object, for minutes") {
+    OciServer server(kOciTestPublicKey, test_key_id());
+    auto store = open_store(server, "", kOciTestPrivateKey);
+    auto upload = store->presigned_upload("originals/upload-1", std::chrono::seconds(900),
+                                          {"image/jpeg", 20'000, "alice"});
+    REQUIRE(upload);
+    CHECK(upload->url.starts_with(server.endpoint + "/p/"));
+    CHECK(upload->url.ends_with("/n/testns/b/photos/o/originals%2Fupload-1"));
+    // The owner is not offered as opc-meta-owner: on a PAR upload it would be the client's word.
+    CHECK(upload->headers == HeaderList{{"Content-Type", "image/jpeg"}});
+    {  // what the signed CreatePreauthenticatedRequest call asked for
+        auto r =
+            server.control.perform({"GET", server.endpoint + "/_test/pars", {}, {}, std::nullopt});
+        auto pars = nlohmann::json::parse(r.text());
+        REQUIRE(pars.size() == 1);
+        CHECK(pars[0].at("accessType") == "ObjectWrite");
+        CHECK(pars[0].at("objectName") == "originals/upload-1");
+        CHECK(pars[0].at("secondsLeft").get<double>() > 850);
+        CHECK(pars[0].at("secondsLeft").get<double>() <= 900);
+    }
+    HttpClient http;
+    Bytes data = random_bytes(20'000, 11);
+    std::string other_object = upload->url.substr(0, upload->url.rfind("upload-1")) + "upload-2";
+    CHECK(http.perform({"PUT", other_object, upload->headers, data, std::nullopt}).status == 404);
+    auto r = http.perform({"PUT", upload->url, upload->headers, data, std::nullopt});
+    REQUIRE_MESSAGE(r.status == 200, r.text());
+    CHECK(store->get("originals/upload-1") == data);
+    CHECK_FALSE(store->head("originals/upload-2"));
+
+    HttpRequest advance{"POST", server.endpoint + "/_test/advance", {}, {}, std::nullopt};
+    std::string body = R"({"seconds": 901})";
+    advance.body = crypto::as_bytes(body);
+    REQUIRE(server.control.perform(advance).status == 200);
+    auto late = http.perform({"PUT", upload->url, upload->headers, text("late"), std::nullopt});
+    CHECK(late.status == 404);
+    CHECK(store->get("originals/upload-1") == data);  // the expired PAR changed nothing
+}
