@@ -24,6 +24,9 @@ API keys come from a mounted Secret, OIDC settings from a ConfigMap (configMapKe
 {{- if and (eq $a.mode "oidc") (not $a.oidc.existingConfigMap) }}
 {{- fail "ingest.auth.mode is oidc but ingest.auth.oidc.existingConfigMap is empty: create a ConfigMap with the keys issuer, audience and jwks (kubectl create configmap fotogal-oidc --from-literal=issuer=<the iss claim of your tokens> --from-literal=audience=<their aud> --from-literal=jwks=<JWKS URL, for an OCI identity domain <domain URL>/admin/v1/SigningCert/jwk>) and set ingest.auth.oidc.existingConfigMap=fotogal-oidc" }}
 {{- end }}
+{{- if and (eq $v.uploadUrls.mode "ingest") (gt (int $v.replicaCount) 1) (not $v.uploadUrls.secret.existingSecret) }}
+{{- fail (printf "ingest.uploadUrls.mode is ingest with %v replicas but ingest.uploadUrls.secret.existingSecret is empty: each pod would sign upload URLs with a key of its own and refuse the others' (403); create one (kubectl create secret generic fotogal-upload-urls --from-literal=secret=$(openssl rand -hex 32)) and set ingest.uploadUrls.secret.existingSecret=fotogal-upload-urls" $v.replicaCount) }}
+{{- end }}
 {{- if lt (int64 $v.maxInflightBytes) (int64 $v.maxUploadBytes) }}
 {{- fail (printf "ingest.maxInflightBytes (%v) is below ingest.maxUploadBytes (%v): an upload of the largest allowed size could never be admitted; raise maxInflightBytes or lower maxUploadBytes" (int64 $v.maxInflightBytes) (int64 $v.maxUploadBytes)) }}
 {{- end }}
@@ -96,6 +99,21 @@ API keys come from a mounted Secret, OIDC settings from a ConfigMap (configMapKe
   value: {{ $v.clientLimits.maxConnections | quote }}
 - name: FOTOGAL_HTTP_THREADS
   value: {{ $v.clientLimits.httpThreads | quote }}
+- name: FOTOGAL_UPLOAD_URLS
+  value: {{ $v.uploadUrls.mode | quote }}
+- name: FOTOGAL_UPLOAD_URL_TTL
+  value: {{ $v.uploadUrls.ttlSeconds | int64 | quote }}
+{{- with $v.uploadUrls.publicUrl }}
+- name: FOTOGAL_PUBLIC_URL
+  value: {{ . | quote }}
+{{- end }}
+{{- with $v.uploadUrls.secret.existingSecret }}
+- name: FOTOGAL_UPLOAD_URL_SECRET
+  valueFrom:
+    secretKeyRef:
+      name: {{ . }}
+      key: {{ $v.uploadUrls.secret.key }}
+{{- end }}
 {{- with $v.cors.origins }}
 - name: FOTOGAL_CORS_ORIGINS
   value: {{ join "," . | quote }}
