@@ -1,6 +1,10 @@
 #include "ingest/upload_url_routes.hpp"
 
+#include <cctype>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string_view>
+#include <variant>
 
 #include "common/clock.hpp"
 #include "common/http/body_reader.hpp"
