@@ -72,7 +72,7 @@ int run(const Config& config) {
                       rates,   inflight,  concurrent,
                       *store,  presigned, ingest::upload_url_policy_from(config)};
     if (!edge.upload_urls.signer.shared() && edge.upload_urls.mode != ingest::UploadUrlMode::off)
-        log::info(
+        log::warn(
             "ingest's own upload URLs are signed with a key of this process only; set "
             "FOTOGAL_UPLOAD_URL_SECRET when several replicas serve one address");
     ingest::add_routes(http.routes(), edge);
