@@ -22,6 +22,9 @@ lifted (this measures the service, not the quota). Every answer must be 201 (upl
 
   scripts/deps.sh && scripts/build.sh && python3 bench/upload_urls.py [--requests 20000]
 
+--kafka HOST:PORT uses that broker (e.g. scripts/kafka.sh's) instead of an embedded one, and
+--port N puts the two ingests on N and N+1 instead of free ports, for a run kept to fixed ports.
+
 Needs Go (`go install` builds hey on first use) and two CPUs.
 """
 import argparse
@@ -42,7 +45,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
-from fotogal_stack import Stack, start_ingest  # noqa: E402
+from fotogal_stack import Stack, http, log_field, start_ingest, wait_for  # noqa: E402
 
 HEY = ("github.com/rakyll/hey", "v0.1.5")
 NO_RATE_LIMITS = {"FOTOGAL_RATE_UPLOADS": "0", "FOTOGAL_RATE_BYTES": "0",
@@ -105,10 +108,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bin", type=Path, default=ROOT / "build" / "bin")
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
-    parser.add_argument("--requests", type=int, default=20000, help="per row and round")
+    parser.add_argument("--requests", type=int, default=20000,
+                        help="per row and round (rounded down to a multiple of --concurrency)")
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--kafka", help="bootstrap servers (default: an embedded broker)")
+    parser.add_argument("--port", type=int, help="ingest ports N and N+1 (default: free ones)")
     args = parser.parse_args()
+    # hey sends requests / concurrency from each client: whole rounds only.
+    whole = lambda n: max(args.concurrency, n - n % args.concurrency)  # noqa: E731
+    args.requests = whole(args.requests)
     if (os.cpu_count() or 1) < 2:
         sys.exit("upload_urls: needs two CPUs (ingest on one, the load on the other)")
     image = args.corpus / "formats" / "bmp24_v5.bmp"
@@ -134,7 +143,19 @@ def main():
             (work / name).mkdir()
             stack = Stack(args.bin, work / name)
             stacks.append(stack)
-            ingest, bases[name] = start_ingest(stack, dict(common, **env))
+            env = dict(common, **env)
+            if args.port:
+                env["FOTOGAL_LISTEN"] = f"127.0.0.1:{args.port + len(bases)}"
+            if args.kafka:
+                env["FOTOGAL_KAFKA_BROKERS"] = args.kafka
+                ingest, log = stack.start("ingest", "fotogal-ingest", env)
+                port = wait_for("ingest", lambda: log_field(log, "ingest ready", "listen_port"),
+                                30, stack)
+                bases[name] = f"http://127.0.0.1:{port}"
+                wait_for("ingest readiness",
+                         lambda: http("GET", f"{bases[name]}/readyz")[0] == 200, 30, stack)
+            else:
+                ingest, bases[name] = start_ingest(stack, env)
             pin(ingest.pid, 0)
             for proc_name, proc, _ in stack.procs:
                 if proc_name == "devbroker":
@@ -149,14 +170,15 @@ def main():
         expected = {"upload_url_s3": "201", "upload_url_file": "201", "healthz": "200",
                     "post_image": "202"}
         for row, (url, method, body, ctype) in rows.items():  # warm up every path
-            hey(tool, url, method, 1000, args.concurrency, auth, body, ctype)
+            hey(tool, url, method, whole(1000), args.concurrency, auth, body, ctype)
         rounds = {row: [] for row in rows}
         for n in range(args.rounds):
             order = list(rows)[n % len(rows):] + list(rows)[:n % len(rows)]
             for row in order:
                 url, method, body, ctype = rows[row]
                 # post_image stores every image: fewer of them keep the run short.
-                count = args.requests if row != "post_image" else max(args.requests // 10, 1000)
+                count = args.requests if row != "post_image" else whole(max(args.requests // 10,
+                                                                            1000))
                 rounds[row].append(hey(tool, url, method, count, args.concurrency, auth, body,
                                        ctype))
                 progress(f"round {n + 1} {row}: {rounds[row][-1]['requests_per_s']} /s")
