@@ -36,11 +36,12 @@ declare -A seeds=(
     [fuzz_recipe]="$root/tests/fuzz/seeds/recipe"
     [fuzz_http_request]="$root/tests/fuzz/seeds/http"
     [fuzz_http_conditionals]="$root/tests/fuzz/seeds/http_conditionals"
+    [fuzz_upload_url]="$root/tests/fuzz/seeds/upload_url"
 )
 targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=(fuzz_image_header fuzz_exif fuzz_upload_validation
     fuzz_jpeg_completeness fuzz_raster_decoders fuzz_decode_image fuzz_cloudevent fuzz_recipe
-    fuzz_http_request fuzz_http_conditionals)
+    fuzz_http_request fuzz_http_conditionals fuzz_upload_url)
 
 export ASAN_OPTIONS="abort_on_error=1:detect_leaks=1"
 export LSAN_OPTIONS="suppressions=$root/tests/sanitizer/lsan.supp:print_suppressions=0"
