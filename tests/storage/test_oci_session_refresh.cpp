@@ -85,9 +85,8 @@ TEST_CASE("OCI identity: a session token is replaced at half its lifetime, befor
     FakeSession s(4s);
     auto first = s.identity();
     auto first_expiry = s.last_expiry;
-    bool replaced = poll_until(s, [&](const SigningIdentity& id) {
-        return id.key_id != first.key_id;
-    });
+    bool replaced =
+        poll_until(s, [&](const SigningIdentity& id) { return id.key_id != first.key_id; });
     REQUIRE(replaced);
     CHECK(WallClock::now() < first_expiry);
     CHECK(s.fetches == 2);
