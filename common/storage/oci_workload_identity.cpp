@@ -1,5 +1,6 @@
 #include "common/storage/oci_workload_identity.hpp"
 
+#include <cctype>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>

@@ -41,7 +41,7 @@ class FakeSession final : public OciSessionSource {
 
   protected:
     std::string fetch_token(EVP_PKEY* key) override {
-        REQUIRE(key != nullptr);
+        CHECK(key != nullptr);
         ++fetches;
         if (failing) throw StorageError("token endpoint down", true);
         // Whole seconds, as in a JWT; the token lives `lifetime_` from the next second.
