@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/log.hpp"
+#include "common/storage/oci_identity_crypto.hpp"
 #include "common/storage/signing_crypto.hpp"
 
 namespace fotogal::storage {
