@@ -127,9 +127,7 @@ class Handler(BaseHTTPRequestHandler):
         return self.rfile.read(int(length))
 
     # -- signature verification -----------------------------------------------------------
-    def public_key_for(self, key_id):
-        """(n, e) that verifies key_id's signatures, or None. oci_identity_server.py adds
-        session tokens (keyId ST$<token>) here."""
+    def public_key_for(self, key_id):  # (n, e) or None; oci_identity_server.py adds ST$ tokens
         return (self.state.n, self.state.e) if key_id == self.state.key_id else None
 
     def verify(self, body):
