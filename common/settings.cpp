@@ -47,13 +47,29 @@ std::vector<SettingSpec> storage() {
              "oci://: the PEM private key itself; prefer the environment to a flag"},
             {"FOTOGAL_OCI_PASS_PHRASE", "",
              "oci://: pass phrase of the key; prefer the environment to a flag"},
-            {"FOTOGAL_OCI_REGION", "", "oci://: region when the URL has none"}};
+            {"FOTOGAL_OCI_REGION", "", "oci://: region when the URL has none"},
+            {"FOTOGAL_OCI_AUTH", "api_key",
+             "oci://: identity that signs requests: api_key, instance_principal or "
+             "workload_identity"},
+            {"FOTOGAL_OCI_METADATA_URL", "",
+             "oci:// instance_principal: metadata service base (empty: "
+             "http://169.254.169.254/opc/v2)"},
+            {"FOTOGAL_OCI_FEDERATION_URL", "",
+             "oci:// instance_principal: x509 federation endpoint (empty: "
+             "https://auth.<region>.<realm domain>/v1/x509)"},
+            {"FOTOGAL_OCI_PROXYMUX_URL", "",
+             "oci:// workload_identity: token exchange endpoint (empty: "
+             "https://$KUBERNETES_SERVICE_HOST:12250/resourcePrincipalSessionTokens)"},
+            {"FOTOGAL_OCI_SA_TOKEN_FILE", "",
+             "oci:// workload_identity: service-account token (empty: "
+             "/var/run/secrets/kubernetes.io/serviceaccount/token)"}};
 }
 
 storage::SettingLookup storage_lookup(const Config& config) {
     return [&config](const std::string& name) -> std::string {
         if (name.starts_with("FOTOGAL_")) return config.str(name);
-        const char* value = std::getenv(name.c_str());  // AWS_* credentials
+        // AWS_* credentials; KUBERNETES_SERVICE_HOST and the OCI_* variables the OCI SDKs read
+        const char* value = std::getenv(name.c_str());
         return value ? value : "";
     };
 }

@@ -60,6 +60,9 @@ struct HttpOptions {
     // A transfer slower than 1 KiB/s for this long is abandoned; no total limit, so a large
     // object on a slow link still completes.
     std::chrono::seconds stall_timeout{60};
+    // CA bundle that verifies https servers instead of the system's ("" = the system's), e.g.
+    // the Kubernetes service account's ca.crt for a cluster-internal endpoint.
+    std::string ca_file;
 };
 
 class HttpClient {

@@ -29,11 +29,11 @@ Payload json_payload(const std::string& text) {
 
 }  // namespace
 
-OciStore::OciStore(OciStoreOptions options, const OciCredentials& credentials)
+OciStore::OciStore(OciStoreOptions options, std::shared_ptr<OciCredentialSource> credentials)
     : NetworkStore(options.sizes),
       options_(std::move(options)),
       host_(host_of(options_.endpoint)),
-      signer_(credentials.key_id(), credentials.key),
+      credentials_(std::move(credentials)),
       http_(options_.http),
       caller_(describe(), options_.retry, parse_oci_failure) {}
 
@@ -67,10 +67,15 @@ HttpResponse OciStore::send(const Call& c) {
     HttpRequest request;
     request.method = c.method;
     request.url = options_.endpoint + c.path_query;
-    request.headers = signer_.sign(parts);
+    // Held for the whole request, so a token refresh meanwhile cannot change the key it
+    // was signed with.
+    SigningIdentity identity = credentials_->identity();
+    request.headers = OciSigner(identity.key_id, identity.key).sign(parts);
     request.headers.insert(request.headers.end(), c.extra.begin(), c.extra.end());
     body.attach(request);
-    return http_.perform(request, c.sink);
+    HttpResponse response = http_.perform(request, c.sink);
+    if (response.status == 401) credentials_->rejected(identity);
+    return response;
 }
 
 std::string OciStore::create_par(const std::string& key, const char* access_type,

@@ -1,12 +1,13 @@
 // oci://{namespace}/{bucket}[/{key prefix}]?region=…[&endpoint=…] — OCI Object Storage through
-// its native REST API, every request signed with the user's API key (oci_signer).
+// its native REST API, every request signed (oci_signer) with the identity FOTOGAL_OCI_AUTH
+// chose (oci_credential_source.hpp): an API key or a session token.
 #pragma once
 
 #include <memory>
 
 #include "common/storage/http_client.hpp"
 #include "common/storage/network_store.hpp"
-#include "common/storage/oci_config.hpp"
+#include "common/storage/oci_credential_source.hpp"
 #include "common/storage/service_call.hpp"
 
 namespace fotogal::storage {
@@ -21,7 +22,7 @@ struct OciStoreOptions {
 
 class OciStore final : public NetworkStore {
   public:
-    OciStore(OciStoreOptions options, const OciCredentials& credentials);
+    OciStore(OciStoreOptions options, std::shared_ptr<OciCredentialSource> credentials);
 
     ListPage list(const std::string& prefix, const std::string& start_after,
                   std::size_t limit) override;
@@ -77,7 +78,7 @@ class OciStore final : public NetworkStore {
 
     OciStoreOptions options_;
     std::string host_;
-    OciSigner signer_;
+    std::shared_ptr<OciCredentialSource> credentials_;
     HttpClient http_;
     ServiceCaller caller_;
 };

@@ -4,7 +4,7 @@
 #include "common/storage/file_store.hpp"
 #include "common/storage/metered_store.hpp"
 #include "common/storage/object_store.hpp"
-#include "common/storage/oci_config.hpp"
+#include "common/storage/oci_credential_source.hpp"
 #include "common/storage/oci_store.hpp"
 #include "common/storage/s3_store.hpp"
 #include "common/storage/storage_url.hpp"
@@ -101,20 +101,22 @@ std::unique_ptr<ObjectStore> open_oci(const std::string& url, const SettingLooku
         throw StorageError(
             "storage URL '" + url + "' has no bucket: oci://namespace/bucket?region=…", false);
     o.prefix = slash == std::string::npos ? "" : key_prefix(u.path.substr(slash + 1));
-    OciCredentials credentials = load_oci_credentials(settings);
-    std::string region = u.param("region", credentials.region);
+    o.http = http_from(u);
+    auto credentials = make_oci_credential_source(settings, o.http);
+    std::string region = u.param("region", credentials->region());
     std::string endpoint = u.param("endpoint");
     if (endpoint.empty()) {
         if (region.empty())
             throw StorageError(
-                "storage URL '" + url + "' needs ?region=… (or region in the OCI config)", false);
+                "storage URL '" + url +
+                    "' needs ?region=… (or FOTOGAL_OCI_REGION, or region in the OCI config)",
+                false);
         endpoint = "https://objectstorage." + region + ".oraclecloud.com";
     }
     o.endpoint = strip_slash(endpoint);
     o.sizes = sizes_from(u);
     o.retry = retry_from(u);
-    o.http = http_from(u);
-    return std::make_unique<OciStore>(std::move(o), credentials);
+    return std::make_unique<OciStore>(std::move(o), std::move(credentials));
 }
 
 }  // namespace

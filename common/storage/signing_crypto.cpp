@@ -70,6 +70,53 @@ std::string md5(std::string_view data) {
     return digest(EVP_md5(), data.data(), data.size());
 }
 
+std::string sha1(std::string_view data) {
+    return digest(EVP_sha1(), data.data(), data.size());
+}
+
+std::optional<std::string> base64_decode(std::string_view text) {
+    std::string out;
+    std::uint32_t bits = 0;
+    int count = 0;
+    bool padding = false;
+    for (char c : text) {
+        int v;
+        if (c >= 'A' && c <= 'Z')
+            v = c - 'A';
+        else if (c >= 'a' && c <= 'z')
+            v = c - 'a' + 26;
+        else if (c >= '0' && c <= '9')
+            v = c - '0' + 52;
+        else if (c == '+' || c == '-')
+            v = 62;
+        else if (c == '/' || c == '_')
+            v = 63;
+        else if (c == '=') {
+            padding = true;
+            continue;
+        } else if (c == '\n' || c == '\r' || c == ' ' || c == '\t')
+            continue;
+        else
+            return std::nullopt;
+        if (padding) return std::nullopt;  // data after '='
+        bits = (bits << 6) | static_cast<std::uint32_t>(v);
+        if (++count == 4) {
+            out += static_cast<char>((bits >> 16) & 0xff);
+            out += static_cast<char>((bits >> 8) & 0xff);
+            out += static_cast<char>(bits & 0xff);
+            bits = 0;
+            count = 0;
+        }
+    }
+    if (count == 1) return std::nullopt;
+    if (count == 2) out += static_cast<char>((bits >> 4) & 0xff);
+    if (count == 3) {
+        out += static_cast<char>((bits >> 10) & 0xff);
+        out += static_cast<char>((bits >> 2) & 0xff);
+    }
+    return out;
+}
+
 std::string base64(std::string_view raw) {
     std::string out(4 * ((raw.size() + 2) / 3) + 1, '\0');
     int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),

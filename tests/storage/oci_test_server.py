@@ -129,6 +129,9 @@ class Handler(BaseHTTPRequestHandler):
         return self.rfile.read(int(length))
 
     # -- signature verification -----------------------------------------------------------
+    def public_key_for(self, key_id):  # (n, e) or None; oci_identity_server.py adds ST$ tokens
+        return (self.state.n, self.state.e) if key_id == self.state.key_id else None
+
     def verify(self, body):
         auth = self.headers.get("authorization", "")
         if not auth.startswith("Signature "):
@@ -139,7 +142,8 @@ class Handler(BaseHTTPRequestHandler):
             params[name.strip()] = value.strip().strip('"')
         if params.get("version") != "1" or params.get("algorithm") != "rsa-sha256":
             raise SignatureError("version must be 1 and algorithm rsa-sha256")
-        if params.get("keyId") != self.state.key_id:
+        key = self.public_key_for(params.get("keyId", ""))
+        if key is None:
             raise SignatureError("unknown keyId")
         names = params.get("headers", "").split(" ")
         method = self.command.lower()
@@ -182,7 +186,7 @@ class Handler(BaseHTTPRequestHandler):
             signature = base64.b64decode(params.get("signature", ""), validate=True)
         except ValueError:
             raise SignatureError("signature is not base64")
-        if not rsa_sha256_verify(self.state.n, self.state.e, "\n".join(lines).encode(), signature):
+        if not rsa_sha256_verify(key[0], key[1], "\n".join(lines).encode(), signature):
             raise SignatureError("signature does not verify")
 
     # -- dispatch ---------------------------------------------------------------------------

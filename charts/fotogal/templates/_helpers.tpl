@@ -60,6 +60,11 @@ or the Prometheus Operator's CRDs): applying the chart would otherwise stop half
 {{- end }}
 {{- end }}
 
+{{/* "true" when the OCI API key Secret is mounted: it is set and the identity is api_key. */}}
+{{- define "fotogal.ociKeyMounted" -}}
+{{- if and .Values.storage.oci.existingSecret (eq .Values.storage.oci.auth "api_key") }}true{{ end }}
+{{- end }}
+
 {{- define "fotogal.storageScheme" -}}
 {{- regexFind "^[a-z0-9]+" .Values.storage.url }}
 {{- end }}
@@ -126,7 +131,11 @@ through secretKeyRef or mounted files, never as values.
       key: {{ $.Values.storage.s3.sessionTokenKey }}
 {{- end }}
 {{- end }}
-{{- if .Values.storage.oci.existingSecret }}
+{{- if eq (include "fotogal.storageScheme" .) "oci" }}
+- name: FOTOGAL_OCI_AUTH
+  value: {{ .Values.storage.oci.auth | quote }}
+{{- end }}
+{{- if include "fotogal.ociKeyMounted" . }}
 - name: FOTOGAL_OCI_CONFIG
   value: /etc/fotogal/oci/{{ .Values.storage.oci.configKey }}
 - name: FOTOGAL_OCI_PROFILE
@@ -158,12 +167,14 @@ than filling the node) and the mounted secrets and storage. Call with
       - key: {{ $root.Values.kafka.sasl.passwordKey }}
         path: {{ $root.Values.kafka.sasl.passwordKey }}
 {{- end }}
+{{- if include "fotogal.ociKeyMounted" . }}
 {{- with .Values.storage.oci.existingSecret }}
 - name: oci-api-key
   secret:
     secretName: {{ . }}
     # Owned by root, readable by the pods' group (fsGroup) only.
     defaultMode: 0440
+{{- end }}
 {{- end }}
 {{- if eq (include "fotogal.storageScheme" .) "file" }}
 - name: data
@@ -181,7 +192,7 @@ than filling the node) and the mounted secrets and storage. Call with
   mountPath: /etc/fotogal/kafka
   readOnly: true
 {{- end }}
-{{- if .Values.storage.oci.existingSecret }}
+{{- if include "fotogal.ociKeyMounted" . }}
 - name: oci-api-key
   mountPath: /etc/fotogal/oci
   readOnly: true

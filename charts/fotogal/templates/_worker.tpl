@@ -46,6 +46,10 @@ spec:
         {{- end }}
     spec:
       serviceAccountName: {{ include "fotogal.serviceAccountName" $root }}
+      {{- /* workload identity exchanges the pod's service-account token */}}
+      {{- if eq $root.Values.storage.oci.auth "workload_identity" }}
+      automountServiceAccountToken: true
+      {{- end }}
       {{- with $root.Values.imagePullSecrets }}
       imagePullSecrets:
         {{- toYaml . | nindent 8 }}
