@@ -89,6 +89,14 @@ bool admit_s3_event(const BucketEventScope& scope, events::ImageRequest& request
     }
     request.object_key = std::string(key.substr(scope.key_prefix.size()));
     request.image_id = image_id_for_key(request.object_key);
+    // The other reading of an ambiguous key, in the same terms (or none when out of scope).
+    if (auto sent = request.data.find("key_as_sent"); sent != request.data.end()) {
+        std::string other = sent->is_string() ? sent->get<std::string>() : "";
+        if (other.starts_with(scope.key_prefix + std::string(keys::kOriginalsPrefix)))
+            *sent = other.substr(scope.key_prefix.size());
+        else
+            request.data.erase(sent);
+    }
     return true;
 }
 

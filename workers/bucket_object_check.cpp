@@ -1,6 +1,7 @@
 #include "workers/bucket_object_check.hpp"
 
 #include "common/digest.hpp"
+#include "common/image_id.hpp"
 #include "common/log.hpp"
 #include "workers/bucket_event_scope.hpp"
 
@@ -15,6 +16,15 @@ CheckedObject check_bucket_object(storage::ObjectStore& store, const events::Ima
                 source->value("sha256", "") == sha256_hex(*bytes);
     if (same) return {ObjectState::unchanged, std::nullopt};
     return {ObjectState::changed, std::move(bytes)};
+}
+
+void settle_ambiguous_key(storage::ObjectStore& store, events::ImageRequest& request) {
+    auto sent = request.data.find("key_as_sent");
+    if (sent == request.data.end() || !sent->is_string()) return;
+    std::string other = sent->get<std::string>();
+    if (other == request.object_key || store.head(request.object_key) || !store.head(other)) return;
+    request.object_key = other;
+    request.image_id = image_id_for_key(other);
 }
 
 void drop_gone_object(const events::ImageRequest& request) {

@@ -29,6 +29,11 @@ struct CheckedObject {
 CheckedObject check_bucket_object(storage::ObjectStore& store, const events::ImageRequest& request,
                                   const nlohmann::json& manifest);
 
+// An S3 event's key with '+' or '%' reads two ways (AWS encodes keys, versitygw does not):
+// when the decoded key is not in the bucket but the key as sent is, the request is switched
+// to that one (and its image id with it). One HEAD, only for such keys.
+void settle_ambiguous_key(storage::ObjectStore& store, events::ImageRequest& request);
+
 // Logs and counts (fotogal_bucket_events_skipped_total{reason="object_gone"}) a bucket
 // event whose object is no longer in the bucket.
 void drop_gone_object(const events::ImageRequest& request);

@@ -344,6 +344,7 @@ Outcome handle_event(const HandlerContext& ctx, const IncomingMessage& m,
     auto& request = std::get<events::ImageRequest>(parsed);
     if (!admit_bucket_event(ctx.bucket_events, request))
         return Outcome::ignored;  // logged and counted by admit_bucket_event
+    if (request.type == events::kS3ObjectCreated) settle_ambiguous_key(ctx.store, request);
     Work work{m, trace,
               log::Context({{"image_id", request.image_id}, {"event_id", request.event_id}})
                   .with_trace(trace)};

@@ -55,7 +55,11 @@ ParsedEvent parse_record(const json& record, std::size_t index) {
     if (bucket_name.empty()) return Invalid{where + " has no s3.bucket.name"};
     std::string encoded_key = object ? string_at(*object, "key") : "";
     if (encoded_key.empty()) return Invalid{where + " has no s3.object.key"};
-    auto key = decode_s3_event_key(encoded_key);
+    // AWS, MinIO and Ceph URL-encode the key; versitygw (v1.7.0) sends it as it is, so a key
+    // with a literal space was not encoded. One with '+' or '%' is ambiguous: both readings
+    // travel (data.key_as_sent), and the worker takes the one that exists.
+    std::optional<std::string> key = encoded_key;
+    if (encoded_key.find(' ') == std::string::npos) key = decode_s3_event_key(encoded_key);
     if (!key || key->empty())
         return Invalid{where + ": s3.object.key '" + encoded_key + "' is not URL-encoded"};
 
@@ -76,6 +80,7 @@ ParsedEvent parse_record(const json& record, std::size_t index) {
               {"etag", etag},
               {"event_name", name},
               {"event_time", string_at(record, "eventTime")}};
+    if (*key != encoded_key) r.data["key_as_sent"] = encoded_key;
     if (const json* size = member(*object, "size"); size && size->is_number_unsigned())
         r.data["size"] = *size;
     return r;

@@ -24,9 +24,11 @@ bool is_s3_notification(const nlohmann::json& event);
 // notification without records is one Ignored.
 //
 // The request's object_key is the object's whole key in its bucket, decoded (AWS sends keys
-// URL-encoded, spaces as '+'); image_id is derived from that key (DESIGN.md §3). A store
-// with a key prefix has to strip it and derive the id again (workers/bucket_event_scope).
-// data: bucket, object_key, size, etag (quotes removed), event_name, event_time.
+// URL-encoded, spaces as '+'; versitygw sends them unencoded, so a key with a literal space
+// is taken as it is); image_id is derived from that key (DESIGN.md §3). A store with a key
+// prefix has to strip it and derive the id again (workers/bucket_event_scope).
+// data: bucket, object_key, size, etag (quotes removed), event_name, event_time, and
+// key_as_sent when decoding changed the key (the other reading of an ambiguous key).
 std::vector<ParsedEvent> parse_s3_notification(const nlohmann::json& event);
 
 // An AWS event key back to the object key: '+' is a space, %XX a byte; nullopt when a '%'

@@ -84,6 +84,21 @@ TEST_CASE("S3 event: keys are URL-encoded, spaces as '+'") {
     CHECK(ev::decode_s3_event_key("a%20b+c") == "a b c");
 }
 
+TEST_CASE("S3 event: versitygw's unencoded keys; ambiguous keys carry both readings") {
+    // A literal space: never sent by a server that encodes, so the key is taken as it is.
+    auto raw = ev::parse_events(notification({record("originals/holiday photo+1.jpg")}).dump());
+    const auto* r = std::get_if<ev::ImageRequest>(&raw.at(0));
+    REQUIRE(r);
+    CHECK(r->object_key == "originals/holiday photo+1.jpg");
+    CHECK_FALSE(r->data.contains("key_as_sent"));
+    // "a+b" is "a b" encoded, or versitygw's "a+b": the decoded one first, the other kept.
+    auto both = ev::parse_events(notification({record("originals/a+b.jpg")}).dump());
+    r = std::get_if<ev::ImageRequest>(&both.at(0));
+    REQUIRE(r);
+    CHECK(r->object_key == "originals/a b.jpg");
+    CHECK(r->data.at("key_as_sent") == "originals/a+b.jpg");
+}
+
 TEST_CASE("S3 event: the start-up test record and other event names need no work") {
     // versitygw's at start-up, and the one AWS sends when notifications are configured.
     for (const char* value :

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "common/image_id.hpp"
 #include "common/metrics.hpp"
 #include "common/object_keys.hpp"
 #include "common/storage/file_store.hpp"
@@ -173,6 +174,20 @@ TEST_CASE("S3 events: a malformed record is dead-lettered, the others still hand
     CHECK(dlq[0].value.at("reason").at("message").get<std::string>().find("Records[0]") !=
           std::string::npos);
     CHECK(f.manifest(kIdA));
+}
+
+TEST_CASE("S3 events: an ambiguous key is read the way the object exists") {
+    Fixture f;
+    // versitygw sends "originals/a+b.jpg" for the object "originals/a+b.jpg"; AWS would mean
+    // "originals/a b.jpg" by it.
+    f.put("originals/a+b.jpg", "orientation/Portrait_3.jpg");
+    CHECK(f.handle(notification({record("originals/a+b.jpg")})) == worker::Outcome::processed);
+    auto m = f.manifest(image_id_for_key("originals/a+b.jpg"));
+    REQUIRE(m);
+    CHECK(m->at("source").at("key") == "originals/a+b.jpg");
+    f.put("originals/c d.jpg", "orientation/Portrait_3.jpg");
+    CHECK(f.handle(notification({record("originals/c+d.jpg")})) == worker::Outcome::processed);
+    CHECK(f.manifest(image_id_for_key("originals/c d.jpg")));
 }
 
 TEST_CASE("S3 events: the server's start-up test record needs no work") {
