@@ -227,13 +227,13 @@ Outcome process(const HandlerContext& ctx, const Work& work, const events::Image
     if (!request.force) {
         if (auto manifest = current_manifest(ctx, request.image_id)) {
             // A bucket event says an object was written, not that its content is new.
-            CheckedObject object;
+            CheckedObject object{ObjectState::unchanged, std::nullopt};
             if (bucket_event) object = check_bucket_object(ctx.store, request, *manifest);
             if (object.state == ObjectState::gone) {
                 drop_gone_object(request);
                 return Outcome::ignored;
             }
-            if (!bucket_event || object.state == ObjectState::unchanged) {
+            if (object.state == ObjectState::unchanged) {
                 work.log.info("manifest is current, skipping");
                 // A redelivered upload may have lost its result event to a crash: say it again.
                 if (request.type != events::kReprocess) publish_result(ctx, work, *manifest);
