@@ -31,10 +31,10 @@ std::variant<Republish, Skip> decide(const StreamRecord& record, const DecisionS
     if (auto* ignored = std::get_if<events::Ignored>(&parsed)) return Skip{ignored->reason};
     const auto& request = std::get<events::ImageRequest>(parsed);
     if (!seen.first_time(request.image_id)) return Skip{"image already republished in this run"};
-    // Ingest's upload facts (size, SHA-256, attributes) travel on; an OCI bucket event's
-    // own fields mean nothing to a reprocess event.
+    // Ingest's upload facts (size, SHA-256, attributes) travel on; a bucket event's own
+    // fields (OCI createobject, S3 notification) mean nothing to a reprocess event.
     nlohmann::json data =
-        request.type == events::kOciCreateObject ? nlohmann::json::object() : request.data;
+        events::is_bucket_event(request) ? nlohmann::json::object() : request.data;
     data["replayed_from"] = {{"topic", record.topic},
                              {"partition", record.partition},
                              {"offset", record.offset},

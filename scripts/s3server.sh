@@ -2,7 +2,12 @@
 # A real S3-compatible server on loopback for the storage tests: versitygw (posix backend,
 # checks SigV4 signatures), installed with `go install` at a pinned version.
 #   scripts/s3server.sh install           build versitygw into .tools/bin (once)
-#   scripts/s3server.sh start [DIR]       start on FOTOGAL_S3_PORT (default 21070), data in DIR
+#   scripts/s3server.sh start [DIR] [--event-kafka-url HOST:PORT --event-kafka-topic TOPIC]
+#                                         start on FOTOGAL_S3_PORT (default 21070), data in DIR;
+#                                         with the two event settings (or FOTOGAL_S3_EVENT_KAFKA_URL
+#                                         and FOTOGAL_S3_EVENT_KAFKA_TOPIC), every object write in
+#                                         every bucket is published to TOPIC as an S3 event
+#                                         notification (AWS `Records[].s3` format)
 #   scripts/s3server.sh stop [DIR]        stop the server started with the same DIR
 #   scripts/s3server.sh env               print the settings a client needs (eval-able)
 # Credentials: access key FOTOGAL_S3_ACCESS_KEY (default "fotogal"), secret
@@ -16,7 +21,19 @@ bin="$tools/bin/versitygw"
 port="${FOTOGAL_S3_PORT:-21070}"
 access="${FOTOGAL_S3_ACCESS_KEY:-fotogal}"
 secret="${FOTOGAL_S3_SECRET_KEY:-fotogal-test-secret}"
-dir="$(realpath -m "${2:-$root/build/s3server}")"
+event_url="${FOTOGAL_S3_EVENT_KAFKA_URL:-}"
+event_topic="${FOTOGAL_S3_EVENT_KAFKA_TOPIC:-}"
+command="${1:-}"
+(($#)) && shift
+dir_arg=""
+while (($#)); do
+  case "$1" in
+    --event-kafka-url) event_url="${2:?--event-kafka-url needs HOST:PORT}"; shift 2 ;;
+    --event-kafka-topic) event_topic="${2:?--event-kafka-topic needs a topic}"; shift 2 ;;
+    *) dir_arg="$1"; shift ;;
+  esac
+done
+dir="$(realpath -m "${dir_arg:-$root/build/s3server}")"
 
 install() {
   if [[ -x "$bin" && "$(cat "$tools/versitygw.version" 2>/dev/null)" == "$version" ]]; then
@@ -42,9 +59,17 @@ start() {
     return 0
   fi
   mkdir -p "$dir/root" "$dir/sidecar"
+  local events=()
+  if [[ -n "$event_url" || -n "$event_topic" ]]; then
+    [[ -n "$event_url" && -n "$event_topic" ]] ||
+      { echo "s3server: bucket events need both a Kafka address and a topic" >&2; exit 2; }
+    # versitygw publishes one S3 event notification per object write, in every bucket (no
+    # bucket configuration needed), plus one s3:TestEvent record when it starts.
+    events=(--event-kafka-url "$event_url" --event-kafka-topic "$event_topic")
+  fi
   # --sidecar keeps metadata out of xattrs, which not every filesystem offers.
   ROOT_ACCESS_KEY="$access" ROOT_SECRET_KEY="$secret" \
-    setsid "$bin" --port "127.0.0.1:$port" --region us-east-1 \
+    setsid "$bin" --port "127.0.0.1:$port" --region us-east-1 "${events[@]}" \
     posix --sidecar "$dir/sidecar" "$dir/root" >"$dir/server.log" 2>&1 </dev/null &
   echo $! >"$dir/pid"
   local deadline=$((SECONDS + 30))
@@ -61,7 +86,7 @@ start() {
     fi
     sleep 0.1
   done
-  echo "s3server: versitygw $version on http://127.0.0.1:$port (data in $dir/root)" >&2
+  echo "s3server: versitygw $version on http://127.0.0.1:$port (data in $dir/root)${event_topic:+, events to $event_topic on $event_url}" >&2
 }
 
 stop() {
@@ -77,7 +102,7 @@ stop() {
   rm -f "$dir/pid"
 }
 
-case "${1:-}" in
+case "$command" in
   install) install ;;
   start) start ;;
   stop) stop ;;
@@ -85,5 +110,5 @@ case "${1:-}" in
     echo "export FOTOGAL_S3_ENDPOINT=http://127.0.0.1:$port"
     echo "export AWS_ACCESS_KEY_ID=$access AWS_SECRET_ACCESS_KEY=$secret AWS_REGION=us-east-1"
     ;;
-  *) echo "usage: $0 install|start [DIR]|stop [DIR]|env" >&2; exit 2 ;;
+  *) echo "usage: $0 install|start [DIR] [--event-kafka-url HOST:PORT --event-kafka-topic TOPIC]|stop [DIR]|env" >&2; exit 2 ;;
 esac

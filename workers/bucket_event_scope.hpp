@@ -1,6 +1,14 @@
-// Which objects a bucket event (OCI Object Storage "createobject", written by the bucket itself
-// rather than by ingest) may start work for. Ingest announces every upload it stores under
-// originals/ with its own event, and the pipeline writes renditions/ and manifests/; a bucket
+// Which objects a bucket event (OCI Object Storage "createobject" or an S3 ObjectCreated
+// notification, written by the bucket itself rather than by ingest) may start work for.
+//
+// S3 notifications are how direct uploads (a client PUTs to a presigned URL for
+// originals/<id>, no byte through ingest) reach the workers: for them, only objects under the
+// store's originals/ are in scope, in the store's own bucket and under its key prefix. An
+// original ingest stored and announced itself also raises one; the worker then finds the
+// manifest made from the same content and skips it (workers/bucket_object_check).
+//
+// OCI createobject events serve the drop-off flow instead: Ingest announces every upload it stores
+// under originals/ with its own event, and the pipeline writes renditions/ and manifests/; a bucket
 // event about any of those would process an image twice or feed the pipeline its own output.
 // Those are never processed; when a drop-off prefix is configured (the chart sets incoming/, the
 // prefix its OCI Events rule covers), only objects under it are.
@@ -17,7 +25,15 @@ namespace fotogal::worker {
 struct BucketEventScope {
     // FOTOGAL_DROPOFF_PREFIX. Empty (the default): any key outside the pipeline's own layout.
     std::string dropoff_prefix;
+    // The store's bucket and key prefix ("" or "some/folder/") from FOTOGAL_STORAGE. An
+    // empty bucket (file:// stores) accepts S3 notifications from any bucket.
+    std::string bucket{};
+    std::string key_prefix{};
 };
+
+// The scope for a worker whose store is `storage_url` (s3://bucket/prefix?…,
+// oci://namespace/bucket/prefix?…, file://…).
+BucketEventScope bucket_event_scope_for(const std::string& storage_url, std::string dropoff_prefix);
 
 // Nothing when a bucket event about `key` is in scope; otherwise why it is not.
 std::optional<std::string> bucket_event_out_of_scope(const BucketEventScope& scope,
@@ -30,7 +46,12 @@ void validate_dropoff_prefix(std::string_view prefix);
 
 // True when `request` may be processed: events of our own types always, bucket events only in
 // scope. A bucket event out of scope is logged and counted in
-// fotogal_bucket_events_skipped_total, never dropped silently.
-bool admit_bucket_event(const BucketEventScope& scope, const events::ImageRequest& request);
+// fotogal_bucket_events_skipped_total, never dropped silently. An admitted S3 request's
+// object_key becomes the key inside the store (its prefix removed) and its image_id the one
+// derived from that key, so originals/<id> is image <id>.
+bool admit_bucket_event(const BucketEventScope& scope, events::ImageRequest& request);
+
+// One more bucket event not processed, by reason (fotogal_bucket_events_skipped_total).
+void count_skipped_bucket_event(const char* reason);
 
 }  // namespace fotogal::worker

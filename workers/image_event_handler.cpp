@@ -10,6 +10,7 @@
 #include "common/log_context.hpp"
 #include "common/metrics.hpp"
 #include "common/object_keys.hpp"
+#include "workers/bucket_object_check.hpp"
 #include "workers/image_metrics.hpp"
 #include "workers/image_ownership.hpp"
 #include "workers/pipeline/manifest.hpp"
@@ -221,17 +222,34 @@ Ownership ownership_of(const HandlerContext& ctx, const events::ImageRequest& re
 
 Outcome process(const HandlerContext& ctx, const Work& work, const events::ImageRequest& request) {
     const IncomingMessage& m = work.message;
+    const bool bucket_event = events::is_bucket_event(request);
+    std::optional<std::vector<std::uint8_t>> original;
     if (!request.force) {
         if (auto manifest = current_manifest(ctx, request.image_id)) {
-            work.log.info("manifest is current, skipping");
-            // A redelivered upload may have lost its result event to a crash: say it again.
-            if (request.type != events::kReprocess) publish_result(ctx, work, *manifest);
-            return Outcome::skipped;
+            // A bucket event says an object was written, not that its content is new.
+            CheckedObject object{ObjectState::unchanged, std::nullopt};
+            if (bucket_event) object = check_bucket_object(ctx.store, request, *manifest);
+            if (object.state == ObjectState::gone) {
+                drop_gone_object(request);
+                return Outcome::ignored;
+            }
+            if (object.state == ObjectState::unchanged) {
+                work.log.info("manifest is current, skipping");
+                // A redelivered upload may have lost its result event to a crash: say it again.
+                if (request.type != events::kReprocess) publish_result(ctx, work, *manifest);
+                return Outcome::skipped;
+            }
+            work.log.info("the object's content changed since its manifest; processing again");
+            original = std::move(object.bytes);
         }
+    }
+    if (!original) original = ctx.store.get(request.object_key);
+    if (!original && bucket_event) {
+        drop_gone_object(request);
+        return Outcome::ignored;
     }
     Ownership ownership = ownership_of(ctx, request);
     pipeline::SourceInfo source{request.image_id, request.object_key, 0, ""};
-    auto original = ctx.store.get(request.object_key);
     if (!original)
         return fail(ctx, work, nullptr, source, ownership, "original_missing",
                     "the original " + request.object_key + " is not in the bucket");
@@ -291,37 +309,71 @@ void dead_letter_event(const HandlerContext& ctx, const IncomingMessage& m, cons
     dead_letter(ctx, m, hop_of(m), d);
 }
 
-Outcome handle_message(const HandlerContext& ctx, const IncomingMessage& m) {
-    // Registered from the first event on, so a worker that only skipped shows 0, not nothing.
-    decoded_counter();
-    events::ParsedEvent parsed = events::parse_event(m.value);
-    trace::TraceContext trace = hop_of(m);
-    Outcome outcome;
+namespace {
+
+// Which outcome a message with several events reports: the one that did the most.
+int weight(Outcome o) {
+    switch (o) {
+        case Outcome::ignored:
+            return 0;
+        case Outcome::skipped:
+            return 1;
+        case Outcome::dead_lettered:
+            return 2;
+        case Outcome::failed:
+            return 3;
+        case Outcome::processed:
+            return 4;
+    }
+    return 0;
+}
+
+Outcome handle_event(const HandlerContext& ctx, const IncomingMessage& m,
+                     const trace::TraceContext& trace, events::ParsedEvent& parsed) {
     if (auto* invalid = std::get_if<events::Invalid>(&parsed)) {
         log::Context({{"topic", m.topic}, {"partition", m.partition}, {"offset", m.offset}})
             .with_trace(trace)
             .warn("invalid event", {{"reason", invalid->reason}});
         dead_letter(ctx, m, trace, {"invalid_event", invalid->reason, "poison", "", ""});
-        outcome = Outcome::dead_lettered;
-    } else if (auto* ignored = std::get_if<events::Ignored>(&parsed)) {
-        log::debug("event needs no work", {{"reason", ignored->reason}});
-        outcome = Outcome::ignored;
-    } else if (!admit_bucket_event(ctx.bucket_events, std::get<events::ImageRequest>(parsed))) {
-        outcome = Outcome::ignored;  // logged and counted by admit_bucket_event
-    } else {
-        const auto& request = std::get<events::ImageRequest>(parsed);
-        Work work{m, trace,
-                  log::Context({{"image_id", request.image_id}, {"event_id", request.event_id}})
-                      .with_trace(trace)};
-        // Storage and broker errors go up to the retry layer, which alone decides.
-        outcome = process(ctx, work, request);
-        if (outcome == Outcome::processed || outcome == Outcome::failed)
-            observe_upload_to_manifest(m, request.type);
+        return Outcome::dead_lettered;
     }
-    metrics::counter("fotogal_events_total", "events handled, by outcome",
-                     {{"outcome", outcome_name(outcome)}})
-        .inc();
+    if (auto* ignored = std::get_if<events::Ignored>(&parsed)) {
+        log::debug("event needs no work", {{"reason", ignored->reason}});
+        return Outcome::ignored;
+    }
+    auto& request = std::get<events::ImageRequest>(parsed);
+    if (!admit_bucket_event(ctx.bucket_events, request))
+        return Outcome::ignored;  // logged and counted by admit_bucket_event
+    if (request.type == events::kS3ObjectCreated) settle_ambiguous_key(ctx.store, request);
+    Work work{m, trace,
+              log::Context({{"image_id", request.image_id}, {"event_id", request.event_id}})
+                  .with_trace(trace)};
+    // Storage and broker errors go up to the retry layer, which alone decides.
+    Outcome outcome = process(ctx, work, request);
+    if (outcome == Outcome::processed || outcome == Outcome::failed)
+        observe_upload_to_manifest(m, request.type);
     return outcome;
+}
+
+}  // namespace
+
+Outcome handle_message(const HandlerContext& ctx, const IncomingMessage& m) {
+    // Registered from the first event on, so a worker that only skipped shows 0, not nothing.
+    decoded_counter();
+    trace::TraceContext trace = hop_of(m);
+    // One event per message, except S3 notifications: one per record, each handled (and
+    // counted) on its own. An error in one goes up for the whole message; on the retry the
+    // records already done find their manifests and are skipped.
+    std::vector<events::ParsedEvent> parsed = events::parse_events(m.value);
+    Outcome overall = Outcome::ignored;
+    for (auto& event : parsed) {
+        Outcome outcome = handle_event(ctx, m, trace, event);
+        metrics::counter("fotogal_events_total", "events handled, by outcome",
+                         {{"outcome", outcome_name(outcome)}})
+            .inc();
+        if (weight(outcome) >= weight(overall)) overall = outcome;
+    }
+    return overall;
 }
 
 }  // namespace fotogal::worker

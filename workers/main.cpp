@@ -117,7 +117,8 @@ int run(const Config& config) {
         recipe,
         {config.str("FOTOGAL_TOPIC_RESULTS"), config.str("FOTOGAL_TOPIC_DLQ")},
         "/fotogal/worker/" + hostname(),
-        {config.str("FOTOGAL_DROPOFF_PREFIX")},
+        worker::bucket_event_scope_for(config.str("FOTOGAL_STORAGE"),
+                                       config.str("FOTOGAL_DROPOFF_PREFIX")),
         &memory};
     worker::RetryBudget budget{.max_attempts = max_attempts_from(config)};
     worker::ConsumerLoop loop(

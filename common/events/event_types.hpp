@@ -11,6 +11,10 @@ inline constexpr std::string_view kProcessed = "fotogal.image.processed";
 inline constexpr std::string_view kFailed = "fotogal.image.failed";
 // What OCI Events emits when an object is written straight into the bucket (CloudEvents 0.1).
 inline constexpr std::string_view kOciCreateObject = "com.oraclecloud.objectstorage.createobject";
+// An S3 event notification record about a new object (AWS, MinIO, Ceph, versitygw; the
+// `eventName` is ObjectCreated:Put, :Post, :Copy or :CompleteMultipartUpload). The type a
+// worker gives the request it makes of such a record.
+inline constexpr std::string_view kS3ObjectCreated = "s3:ObjectCreated";
 
 // OCI Streaming allows 1 MB; ours carry metadata only and stay far below.
 inline constexpr std::size_t kMaxEventBytes = 64 * 1024;

@@ -6,6 +6,7 @@
 #include "common/clock.hpp"
 #include "common/events/event_trace.hpp"
 #include "common/events/event_types.hpp"
+#include "common/events/s3_bucket_event.hpp"
 #include "common/image_id.hpp"
 #include "common/object_keys.hpp"
 
@@ -122,19 +123,31 @@ bool carries_upload_facts(const ImageRequest& request) {
     return request.owner.has_value() || request.data.contains("attributes");
 }
 
-ParsedEvent parse_event(std::string_view value) {
+bool is_bucket_event(const ImageRequest& request) {
+    return request.type == kOciCreateObject || request.type == kS3ObjectCreated;
+}
+
+std::vector<ParsedEvent> parse_events(std::string_view value) {
     if (value.size() > kMaxEventBytes)
-        return Invalid{"event is " + std::to_string(value.size()) + " bytes, over the " +
-                       std::to_string(kMaxEventBytes) + "-byte limit"};
+        return {Invalid{"event is " + std::to_string(value.size()) + " bytes, over the " +
+                        std::to_string(kMaxEventBytes) + "-byte limit"}};
     json event = json::parse(value, nullptr, /*allow_exceptions=*/false);
-    if (event.is_discarded()) return Invalid{"event is not valid JSON"};
-    if (!event.is_object()) return Invalid{"event is JSON but not an object"};
+    if (event.is_discarded()) return {Invalid{"event is not valid JSON"}};
+    if (!event.is_object()) return {Invalid{"event is JSON but not an object"}};
     std::string type = string_field(event, "type");
-    if (!type.empty()) return parse_fotogal(event, type);
+    if (!type.empty()) return {parse_fotogal(event, type)};
     std::string oci_type = string_field(event, "eventType");
-    if (lower(oci_type) == kOciCreateObject) return parse_oci(event);
-    if (!oci_type.empty()) return Ignored{"OCI event type '" + oci_type + "' needs no work"};
-    return Invalid{"event has neither a CloudEvents 'type' nor an OCI 'eventType'"};
+    if (lower(oci_type) == kOciCreateObject) return {parse_oci(event)};
+    if (!oci_type.empty()) return {Ignored{"OCI event type '" + oci_type + "' needs no work"}};
+    if (is_s3_notification(event)) return parse_s3_notification(event);
+    return {Invalid{"event has neither a CloudEvents 'type', an OCI 'eventType' nor S3 'Records'"}};
+}
+
+ParsedEvent parse_event(std::string_view value) {
+    std::vector<ParsedEvent> parsed = parse_events(value);
+    for (auto& one : parsed)
+        if (std::holds_alternative<ImageRequest>(one)) return std::move(one);
+    return std::move(parsed.front());
 }
 
 }  // namespace fotogal::events

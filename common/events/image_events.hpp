@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "common/trace/trace_context.hpp"
 
@@ -48,7 +49,7 @@ nlohmann::json reprocess_event(std::string_view image_id, std::string_view objec
 // A request to (re)process one image, whatever event it came from.
 struct ImageRequest {
     std::string event_id;
-    std::string type;  // uploaded, reprocess or the OCI create-object type
+    std::string type;  // uploaded, reprocess, or a bucket event's (OCI createobject, S3)
     std::string image_id;
     std::string object_key;
     bool force = false;   // reprocess even when the manifest is current
@@ -79,6 +80,18 @@ struct Invalid {
 
 using ParsedEvent = std::variant<ImageRequest, Ignored, Invalid>;
 
+// What a worker does with one Kafka message value: one result per event it holds. Our own
+// events and OCI's hold one; an S3 notification holds one per record
+// (common/events/s3_bucket_event).
+std::vector<ParsedEvent> parse_events(std::string_view value);
+
+// The one event a message value is about: for an S3 notification with several records, the
+// first that asks for work (else the first record's result). For tools that act per message
+// (replay, dead-letter records); workers handle every record (parse_events).
 ParsedEvent parse_event(std::string_view value);
+
+// An event the bucket itself emitted about an object written into it (OCI createobject, S3
+// ObjectCreated), rather than one of ours: it knows only the object, not the upload.
+bool is_bucket_event(const ImageRequest& request);
 
 }  // namespace fotogal::events

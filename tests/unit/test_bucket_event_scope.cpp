@@ -81,14 +81,16 @@ TEST_CASE("bucket event scope: a skipped bucket event is counted; our own events
     auto pipeline_before = skipped("pipeline_key");
     auto outside_before = skipped("outside_dropoff");
 
-    CHECK_FALSE(fotogal::worker::admit_bucket_event(
-        scope, bucket_event("originals/018f3a2b-4c5d-7e6f-8a9b-0c1d2e3f4a5b")));
+    auto original = bucket_event("originals/018f3a2b-4c5d-7e6f-8a9b-0c1d2e3f4a5b");
+    CHECK_FALSE(fotogal::worker::admit_bucket_event(scope, original));
     CHECK(skipped("pipeline_key") == pipeline_before + 1);
 
-    CHECK_FALSE(fotogal::worker::admit_bucket_event(scope, bucket_event("elsewhere/cat.jpg")));
+    auto elsewhere = bucket_event("elsewhere/cat.jpg");
+    CHECK_FALSE(fotogal::worker::admit_bucket_event(scope, elsewhere));
     CHECK(skipped("outside_dropoff") == outside_before + 1);
 
-    CHECK(fotogal::worker::admit_bucket_event(scope, bucket_event("incoming/cat.jpg")));
+    auto incoming = bucket_event("incoming/cat.jpg");
+    CHECK(fotogal::worker::admit_bucket_event(scope, incoming));
     // An upload event names its original under originals/: it is ingest's own announcement.
     ev::ImageRequest upload = bucket_event("originals/018f3a2b-4c5d-7e6f-8a9b-0c1d2e3f4a5b");
     upload.type = std::string(ev::kUploaded);

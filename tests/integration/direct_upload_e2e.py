@@ -1,0 +1,202 @@
+#!/usr/bin/env python3
+"""Direct uploads, end to end with real parts: the S3 test server (versitygw) publishes its
+bucket notifications to the real Kafka broker, and no photo byte passes through ingest.
+
+1. versitygw starts with `--event-kafka-url/--event-kafka-topic` pointing at the test's uploads
+   topic (scripts/s3server.sh), so its start-up s3:TestEvent record lands there first; ingest
+   and one worker use FOTOGAL_STORAGE=s3://<fresh bucket>.
+2. For each photo the client asks ingest for an upload URL (`POST /v1/uploads`: 201 with
+   `key` originals/<id>, `status_url` and `upload` {method, url, headers, ...}), PUTs the
+   photo straight to versitygw with exactly `upload.headers`, and polls `status_url` until
+   the manifest says processed. The manifest's SHA-256 is the photo's.
+3. Ingest handled no photo bytes: its upload counters are 0 and it never wrote to storage.
+4. The same bytes PUT again with the same upload URL: versitygw notifies again, the worker skips it
+   (same content), nothing is run through the pipeline a second time, the manifest is
+   unchanged.
+5. An object PUT under renditions/ starts nothing (counted as skipped bucket event).
+6. The worker dead-lettered nothing: the test record and the renditions/ record were ignored.
+
+Broker address and topic naming as in replay_e2e.py. The S3 server listens on
+FOTOGAL_TEST_S3_EVENTS_PORT (CTest sets it; default 21071), its own instance beside the
+shared S3 test server, since it publishes to this test's topic.
+
+usage: direct_upload_e2e.py --bin DIR --corpus DIR --work DIR [--images 3]
+"""
+import argparse
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+from replay_e2e import ROOT, corpus_photos, log, test_main, wait_for  # noqa: E402
+from fotogal_stack import S3Server  # noqa: E402
+
+S3SERVER_SH = ROOT / "scripts" / "s3server.sh"
+
+
+def http(method, url, body=None, headers=None):
+    req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+class EventingS3:
+    """versitygw on its own port and data folder, publishing bucket events to `topic`."""
+
+    def __init__(self, work, brokers, topic):
+        self.port = os.environ.get("FOTOGAL_TEST_S3_EVENTS_PORT", "21071")
+        self.dir = work / "s3server"
+        self.env = dict(os.environ, FOTOGAL_S3_PORT=self.port)
+        subprocess.run([str(S3SERVER_SH), "start", str(self.dir), "--event-kafka-url", brokers,
+                        "--event-kafka-topic", topic], env=self.env, check=True)
+        os.environ["FOTOGAL_S3_PORT"] = self.port  # S3Server reads `s3server.sh env`
+        self.signer = S3Server(self.dir)
+        self.endpoint = self.signer.endpoint
+
+    def stop(self):
+        subprocess.run([str(S3SERVER_SH), "stop", str(self.dir)], env=self.env, check=False)
+
+    def put(self, key_path, body):
+        """A PUT with a presigned URL, as any client holding the bucket's keys could do."""
+        return http("PUT", self.signer.presign("PUT", key_path), body)
+
+
+def request_upload(ingest, photo):
+    """`POST /v1/uploads`: the direct-to-bucket upload URL for one photo."""
+    body = json.dumps({"content_type": "image/jpeg", "size": photo.stat().st_size}).encode()
+    status, answer = http("POST", f"http://127.0.0.1:{ingest.port}/v1/uploads", body,
+                          {"Content-Type": "application/json"})
+    assert status == 201, f"POST /v1/uploads: HTTP {status} {answer[:300]!r}"
+    return json.loads(answer)
+
+
+def check_upload_contract(grant):
+    for field in ("id", "key", "status_url", "upload"):
+        assert field in grant, f"no {field} in {grant}"
+    assert grant["key"] == f"originals/{grant['id']}", grant
+    assert grant["status_url"] == f"/v1/images/{grant['id']}", grant
+    upload = grant["upload"]
+    for field in ("method", "url", "headers", "expires_at", "max_bytes"):
+        assert field in upload, f"no upload.{field} in {grant}"
+    assert upload["method"] == "PUT", upload
+
+
+def status(ingest, grant):
+    code, body = http("GET", f"http://127.0.0.1:{ingest.port}{grant['status_url']}")
+    return json.loads(body) if code == 200 else None
+
+
+def ingest_upload_counters(ingest):
+    """Ingest's counters of uploads it received (fotogal_uploads_total, by result) and of
+    upload bytes (every fotogal_ingest_*bytes_total counter it exposes), summed; a counter
+    not exposed yet is 0."""
+    text = urllib.request.urlopen(f"http://127.0.0.1:{ingest.port}/metrics", timeout=5).read()
+    names = set(re.findall(r"^(fotogal_ingest_\w*bytes_total)[ {]", text.decode(), re.M))
+    names.add("fotogal_uploads_total")
+    return {name: ingest.metric(name) for name in sorted(names)}
+
+
+def run(h, args):
+    h.ensure_broker()
+    uploads = h.topics["uploads"]
+    h.kafka_sh("topics", "--partitions", "3", *h.topics.values())
+    s3 = EventingS3(h.work, h.brokers, uploads)
+    try:
+        scenario(h, args, s3)
+    finally:
+        s3.stop()
+
+
+def scenario(h, args, s3):
+    bucket = f"fotogal-direct-{uuid.uuid4().hex[:12]}"
+    code, body = http("PUT", s3.signer.presign("PUT", f"/{bucket}"))
+    assert code == 200, f"create bucket: HTTP {code} {body[:200]!r}"
+    storage = dict(FOTOGAL_STORAGE=f"s3://{bucket}?endpoint={s3.endpoint}&region=us-east-1",
+                   **s3.signer.env)
+    recipe = h.recipe("direct", [{"name": "small", "width": 320, "height": 320, "fit": "fit",
+                                  "format": "jpeg", "quality": 80}])
+    ingest = h.start("ingest", "fotogal-ingest", FOTOGAL_AUTH="none", **storage)
+    worker = h.start("worker", "fotogal-worker", FOTOGAL_RECIPE=recipe,
+                     FOTOGAL_TOPIC=h.topics["uploads"], FOTOGAL_GROUP=f"{h.prefix}-main",
+                     **storage)
+    photos = corpus_photos(args.corpus)[:args.images]
+
+    # -- 2. upload URL, PUT straight to the bucket, manifest via the status URL
+    grants = []
+    for photo in photos:
+        grant = request_upload(ingest, photo)
+        check_upload_contract(grant)
+        upload = grant["upload"]
+        code, body = http(upload["method"], upload["url"], photo.read_bytes(), upload["headers"])
+        assert code == 200, f"PUT to the upload URL: HTTP {code} {body[:300]!r}"
+        grants.append((grant, photo))
+    for grant, photo in grants:
+        manifest = wait_for(f"the manifest of {grant['id']}",
+                            lambda: (s := status(ingest, grant)) and s.get("status") != "pending"
+                            and s, 120, h.procs)
+        assert manifest["status"] == "processed", manifest
+        assert manifest["source"]["key"] == grant["key"], manifest["source"]
+        assert manifest["source"]["sha256"] == hashlib.sha256(photo.read_bytes()).hexdigest()
+    log(f"{len(grants)} direct uploads processed; manifests shown by the status URL")
+
+    # -- 3. no photo byte through ingest
+    counters = ingest_upload_counters(ingest)
+    assert all(v == 0 for v in counters.values()), counters
+    writes = sum(ingest.metric("fotogal_storage_operation_seconds_count", f'operation="{op}"')
+                 for op in ("put", "put_file", "put_if_absent"))
+    assert writes == 0, f"ingest wrote {writes:.0f} objects"
+    log(f"ingest: {counters}, storage writes {writes:.0f}")
+
+    # -- 4. the same bytes again: one more notification, no second processing
+    runs = worker.metric("fotogal_pipeline_runs_total")
+    skipped = worker.metric("fotogal_events_total", 'outcome="skipped"')
+    assert runs == len(grants), f"pipeline ran {runs} times for {len(grants)} uploads"
+    grant, photo = grants[0]
+    manifest_path = f"/{bucket}/manifests/{grant['id']}.json"
+    before = http("GET", s3.signer.presign("GET", manifest_path))
+    upload = grant["upload"]  # a client retrying its upload with the same URL
+    code, _ = http(upload["method"], upload["url"], photo.read_bytes(), upload["headers"])
+    assert code == 200, code
+    wait_for("the second PUT's notification to be skipped",
+             lambda: worker.metric("fotogal_events_total", 'outcome="skipped"') > skipped, 60,
+             h.procs)
+    assert worker.metric("fotogal_pipeline_runs_total") == runs, "the same content ran again"
+    assert http("GET", s3.signer.presign("GET", manifest_path)) == before
+    log("the same bytes PUT again: skipped, manifest unchanged")
+
+    # -- 5. renditions/ starts nothing
+    ignored = worker.metric("fotogal_events_total", 'outcome="ignored"')
+    code, _ = s3.put(f"/{bucket}/renditions/{grant['id']}/extra.jpg", photo.read_bytes())
+    assert code == 200, code
+    wait_for("the renditions/ notification to be ignored",
+             lambda: worker.metric("fotogal_events_total", 'outcome="ignored"') > ignored, 60,
+             h.procs)
+    # Every notification handled and committed (the start-up test record included).
+    wait_for("the worker to commit every notification",
+             lambda: all(p["committed"] == p["end"] for p in
+                         h.offsets(f"{h.prefix}-main", h.topics["uploads"])), 60, h.procs)
+    assert worker.metric("fotogal_pipeline_runs_total") == runs
+    assert worker.metric("fotogal_events_total", 'outcome="dead_lettered"') == 0
+    log("a PUT under renditions/ started nothing; no dead letters")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--images", type=int, default=3)
+    return test_main(run, parser)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
