@@ -24,8 +24,12 @@ RUN if [ -n "$PIP_CERT" ]; then export PIP_CERT; else unset PIP_CERT; fi && \
     FOTOGAL_MODELS=/models scripts/models.sh
 COPY . .
 # The compiler cache survives between builds (a cache mount, not a layer): after a code change
-# only the changed files are compiled again.
-ENV CCACHE_DIR=/var/cache/ccache
+# only the changed files are compiled again. A builder that has compiled this checkout on the
+# host can lend its own cache instead (scripts/image.sh mounts it and sets CCACHE_DIR): the
+# build stage's compiler is Debian 12's, as the host's is, and paths are hashed relative to
+# the checkout (scripts/build.sh), so the host's objects are reused.
+ARG CCACHE_DIR=/var/cache/ccache
+ENV CCACHE_DIR=$CCACHE_DIR
 RUN --mount=type=cache,target=/var/cache/ccache,id=fotogal-ccache \
     bin="$(scripts/build.sh --shipped)/bin" \
  && scripts/runtime-packages.sh "$bin" > /runtime-packages.txt \

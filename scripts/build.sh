@@ -18,8 +18,11 @@ elif [[ "${1:-}" == "--shipped" ]]; then
 fi
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
-# A compiler cache, when one is installed, makes rebuilds of unchanged files free.
+# A compiler cache, when one is installed, makes rebuilds of unchanged files free. Paths are
+# hashed relative to the checkout and the build directory's own path not at all, so another
+# checkout, a worktree or the container image's build stage (/src) hits the same entries.
 command -v ccache >/dev/null && flags+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=true
 if [[ ! -f "$dir/CMakeCache.txt" ]]; then
   cmake -S "$root" -B "$dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo "${flags[@]}" >&2
 fi

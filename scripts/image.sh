@@ -144,8 +144,16 @@ cmd_build() {
   # the build gets the host's bundle (read-only) for pip, and nothing of it stays in the image.
   local ca="${PIP_CERT:-${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}}" ca_args=()
   [[ -f "$ca" ]] && ca_args=(--volume "$ca:/run/host-ca.pem:ro" --build-arg PIP_CERT=/run/host-ca.pem)
+  # The host's compiler cache, when there is one: after scripts/build.sh has compiled this
+  # checkout, the build stage finds most objects there instead of compiling them again.
+  local cache cache_args=()
+  cache="$(ccache --get-config cache_dir 2>/dev/null || true)"
+  if [[ -n "$cache" ]]; then
+    mkdir -p "$cache"
+    cache_args=(--volume "$cache:/run/host-ccache" --build-arg CCACHE_DIR=/run/host-ccache)
+  fi
   # --isolation chroot: works without a container runtime's namespaces, in CI sandboxes too.
-  buildah bud --isolation chroot --pull=never --layers "${ca_args[@]}" \
+  buildah bud --isolation chroot --pull=never --layers "${ca_args[@]}" "${cache_args[@]}" \
     --label "org.opencontainers.image.version=$(version)" \
     --label "org.opencontainers.image.revision=$(revision)" \
     --label "org.opencontainers.image.source=fotogal" \
