@@ -26,5 +26,8 @@ export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=true
 if [[ ! -f "$dir/CMakeCache.txt" ]]; then
   cmake -S "$root" -B "$dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo "${flags[@]}" >&2
 fi
-cmake --build "$dir" -j "$(nproc)" "${targets[@]}" >&2
+# The locale is part of the cache key (it changes the compiler's messages): one fixed locale,
+# so a build from any shell, CI or the image's build stage finds the same entries.
+env -u LC_ALL -u LC_CTYPE -u LC_MESSAGES LANG=C.UTF-8 \
+  cmake --build "$dir" -j "$(nproc)" "${targets[@]}" >&2
 echo "$dir"

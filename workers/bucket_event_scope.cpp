@@ -100,6 +100,28 @@ bool admit_s3_event(const BucketEventScope& scope, events::ImageRequest& request
     return true;
 }
 
+// OCI createobject events: an original under the store's originals/<image id> (a direct
+// upload through a pre-authenticated request, or one ingest stored and announced itself: the
+// content check then skips it), else the drop-off rules.
+bool admit_oci_event(const BucketEventScope& scope, events::ImageRequest& request) {
+    std::string_view key = request.object_key;
+    if (key.starts_with(scope.key_prefix)) {
+        std::string_view in_store = key.substr(scope.key_prefix.size());
+        if (in_store.starts_with(keys::kOriginalsPrefix) &&
+            is_valid_image_id(in_store.substr(keys::kOriginalsPrefix.size()))) {
+            std::string image_id(in_store.substr(keys::kOriginalsPrefix.size()));
+            request.object_key = std::string(in_store);  // in_store points into the old key
+            request.image_id = std::move(image_id);
+            return true;
+        }
+    }
+    auto reason = bucket_event_out_of_scope(scope, request.object_key);
+    if (!reason) return true;
+    skip(request, *reason,
+         layout_prefix_of(request.object_key) ? "pipeline_key" : "outside_dropoff");
+    return false;
+}
+
 }  // namespace
 
 void count_skipped_bucket_event(const char* reason) {
@@ -112,12 +134,8 @@ void count_skipped_bucket_event(const char* reason) {
 
 bool admit_bucket_event(const BucketEventScope& scope, events::ImageRequest& request) {
     if (request.type == events::kS3ObjectCreated) return admit_s3_event(scope, request);
-    if (request.type != events::kOciCreateObject) return true;
-    auto reason = bucket_event_out_of_scope(scope, request.object_key);
-    if (!reason) return true;
-    skip(request, *reason,
-         layout_prefix_of(request.object_key) ? "pipeline_key" : "outside_dropoff");
-    return false;
+    if (request.type == events::kOciCreateObject) return admit_oci_event(scope, request);
+    return true;
 }
 
 }  // namespace fotogal::worker

@@ -7,11 +7,13 @@
 // original ingest stored and announced itself also raises one; the worker then finds the
 // manifest made from the same content and skips it (workers/bucket_object_check).
 //
-// OCI createobject events serve the drop-off flow instead: Ingest announces every upload it stores
-// under originals/ with its own event, and the pipeline writes renditions/ and manifests/; a bucket
-// event about any of those would process an image twice or feed the pipeline its own output.
-// Those are never processed; when a drop-off prefix is configured (the chart sets incoming/, the
-// prefix its OCI Events rule covers), only objects under it are.
+// OCI createobject events carry direct uploads the same way (a client PUTs to a
+// pre-authenticated request for originals/<image id>): an original under the store's
+// originals/ with a valid image id is in scope, and the content check skips it when ingest
+// stored and announced it itself. They also serve the drop-off flow: an object written
+// straight into the bucket outside the pipeline's layout is processed, only under the drop-off
+// prefix when one is configured (the chart sets incoming/). renditions/ and manifests/ (the
+// pipeline's own output) and originals/ keys that are not image ids are never processed.
 #pragma once
 
 #include <optional>

@@ -81,9 +81,16 @@ TEST_CASE("bucket event scope: a skipped bucket event is counted; our own events
     auto pipeline_before = skipped("pipeline_key");
     auto outside_before = skipped("outside_dropoff");
 
-    auto original = bucket_event("originals/018f3a2b-4c5d-7e6f-8a9b-0c1d2e3f4a5b");
-    CHECK_FALSE(fotogal::worker::admit_bucket_event(scope, original));
+    auto rendition = bucket_event("renditions/018f3a2b-4c5d-7e6f-8a9b-0c1d2e3f4a5b/thumb.jpg");
+    CHECK_FALSE(fotogal::worker::admit_bucket_event(scope, rendition));
     CHECK(skipped("pipeline_key") == pipeline_before + 1);
+    auto not_an_id = bucket_event("originals/cat.jpg");
+    CHECK_FALSE(fotogal::worker::admit_bucket_event(scope, not_an_id));
+    CHECK(skipped("pipeline_key") == pipeline_before + 2);
+    // A direct upload through a pre-authenticated request: originals/<image id>.
+    auto original = bucket_event("originals/018f3a2b-4c5d-7e6f-8a9b-0c1d2e3f4a5b");
+    CHECK(fotogal::worker::admit_bucket_event(scope, original));
+    CHECK(original.image_id == "018f3a2b-4c5d-7e6f-8a9b-0c1d2e3f4a5b");
 
     auto elsewhere = bucket_event("elsewhere/cat.jpg");
     CHECK_FALSE(fotogal::worker::admit_bucket_event(scope, elsewhere));
@@ -95,12 +102,12 @@ TEST_CASE("bucket event scope: a skipped bucket event is counted; our own events
     ev::ImageRequest upload = bucket_event("originals/018f3a2b-4c5d-7e6f-8a9b-0c1d2e3f4a5b");
     upload.type = std::string(ev::kUploaded);
     CHECK(fotogal::worker::admit_bucket_event(scope, upload));
-    CHECK(skipped("pipeline_key") == pipeline_before + 1);
+    CHECK(skipped("pipeline_key") == pipeline_before + 2);
     CHECK(skipped("outside_dropoff") == outside_before + 1);
 }
 
 TEST_CASE(
-    "bucket event scope: the worker ignores a bucket event for an original ingest announced") {
+    "bucket event scope: an OCI event for originals/<id> (a direct upload) is processed once") {
     fotogal::test::TempDir dir;
     fotogal::storage::FileStore store{dir.path()};
     fotogal::test::RecordingPublisher publisher;
@@ -112,10 +119,14 @@ TEST_CASE(
                           {"cloudEventsVersion", "0.1"},
                           {"eventID", "abc"},
                           {"data", {{"resourceName", key}}}};
-    auto before = skipped("pipeline_key");
     CHECK(fotogal::worker::handle_message(ctx, {"uploads", 0, 7, "k", oci.dump()}) ==
-          fotogal::worker::Outcome::ignored);
-    CHECK(skipped("pipeline_key") == before + 1);
-    CHECK(publisher.sent.empty());  // no result event, no dead letter
-    CHECK_FALSE(store.get("manifests/018f3a2b-4c5d-7e6f-8a9b-0c1d2e3f4a5b.json"));
+          fotogal::worker::Outcome::processed);
+    auto manifest = store.get("manifests/018f3a2b-4c5d-7e6f-8a9b-0c1d2e3f4a5b.json");
+    REQUIRE(manifest);
+    CHECK(publisher.sent.size() == 1);  // the result event
+    // The same object again (ingest's own announcement and the bucket's event, or a
+    // redelivery): the manifest was made from this content, nothing is made twice.
+    CHECK(fotogal::worker::handle_message(ctx, {"uploads", 0, 8, "k", oci.dump()}) ==
+          fotogal::worker::Outcome::skipped);
+    CHECK(store.get("manifests/018f3a2b-4c5d-7e6f-8a9b-0c1d2e3f4a5b.json") == manifest);
 }
