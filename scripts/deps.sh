@@ -19,12 +19,12 @@ packages=(
   nlohmann-json3-dev libcpp-httplib-dev doctest-dev
   clang-format python3 curl ca-certificates
   clang-14 libclang-rt-14-dev python3-venv python3-cryptography python3-yaml
-  chromium chromium-driver python3-selenium
+  chromium chromium-driver python3-selenium kcat
 )
 [[ "${1:-}" == "--quickstart" ]] && packages+=(sway-backgrounds)
 [[ "${1:-}" == "--packages" ]] && packages=("${@:2}")
 if [[ "${1:-}" == "--shipped" ]]; then
-  tests_only=" doctest-dev libcpp-httplib-dev libvips-tools clang-format clang-14 libclang-rt-14-dev python3-venv python3-cryptography python3-yaml chromium chromium-driver python3-selenium "
+  tests_only=" doctest-dev libcpp-httplib-dev libvips-tools clang-format clang-14 libclang-rt-14-dev python3-venv python3-cryptography python3-yaml chromium chromium-driver python3-selenium kcat "
   for i in "${!packages[@]}"; do
     [[ "$tests_only" == *" ${packages[$i]} "* ]] && unset "packages[$i]"
   done

@@ -9,7 +9,8 @@ anything else. Objects live in memory.
 Besides the OCI paths it has two unsigned test-control paths:
   POST /_test/faults  {"status": 503, "code": "...", "count": N, "after": M}  after M more
                       signed requests, the next N fail so
-  GET  /_test/stats   counters: requests, rejected, connections, commits, aborts, uploads
+  GET  /_test/stats   counters: requests, rejected, connections, commits, aborts, uploads,
+                      events (createobject events published)
   POST /_test/advance {"seconds": N}  moves the clock pre-authenticated requests expire by
   GET  /_test/pars    the PARs created: [{"name", "accessType", "objectName", "timeExpires",
                       "secondsLeft"}], so a test sees what was asked for
@@ -18,16 +19,20 @@ ObjectWrite for one object), then used without any signature at the accessUri,
 /p/{token}/n/{ns}/b/{bucket}/o/{object}: GET or PUT as the access type allows, until they
 expire; anything else there is 404 NotAuthorizedOrNotFound, as OCI answers.
 
+With --events-brokers/--events-topic it also announces every object it creates on a Kafka
+topic, as OCI Events does (oci_bucket_events.py, which uses kcat).
+
 usage: oci_test_server.py --public-key PEM --key-id ID [--port 0]
-Prints "port N" on stdout once listening. Standard library only.
+                          [--events-brokers HOST:PORT --events-topic TOPIC]
+Prints "port N" on stdout once listening. Standard library only, plus kcat for events.
 """
 import argparse
-import datetime
-import secrets
 import base64
+import datetime
 import email.utils
 import hashlib
 import json
+import secrets
 import sys
 import threading
 import time
@@ -35,49 +40,8 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
-# DER DigestInfo prefix for SHA-256 (RFC 8017 section 9.2, note 1).
-SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
-
-
-def der_read(data, pos):
-    """One DER TLV at pos: (tag, value bytes, next position)."""
-    tag = data[pos]
-    length = data[pos + 1]
-    pos += 2
-    if length & 0x80:
-        count = length & 0x7F
-        length = int.from_bytes(data[pos:pos + count], "big")
-        pos += count
-    return tag, data[pos:pos + length], pos + length
-
-
-def rsa_public_numbers(pem):
-    """(n, e) of a SubjectPublicKeyInfo PEM ("BEGIN PUBLIC KEY")."""
-    body = "".join(line for line in pem.splitlines() if line and not line.startswith("-----"))
-    der = base64.b64decode(body)
-    _, spki, _ = der_read(der, 0)               # SEQUENCE SubjectPublicKeyInfo
-    _, _, pos = der_read(spki, 0)               # SEQUENCE AlgorithmIdentifier
-    tag, bits, _ = der_read(spki, pos)          # BIT STRING subjectPublicKey
-    assert tag == 0x03 and bits[0] == 0
-    _, rsa_key, _ = der_read(bits[1:], 0)       # SEQUENCE RSAPublicKey
-    _, n, pos = der_read(rsa_key, 0)
-    _, e, _ = der_read(rsa_key, pos)
-    return int.from_bytes(n, "big"), int.from_bytes(e, "big")
-
-
-def rsa_sha256_verify(n, e, message, signature):
-    """RSASSA-PKCS1-v1_5 verification with SHA-256 (RFC 8017 section 8.2.2)."""
-    k = (n.bit_length() + 7) // 8
-    if len(signature) != k:
-        return False
-    s = int.from_bytes(signature, "big")
-    if s >= n:
-        return False
-    em = pow(s, e, n).to_bytes(k, "big")
-    t = SHA256_DIGEST_INFO + hashlib.sha256(message).digest()
-    expected = b"\x00\x01" + b"\xff" * (k - len(t) - 3) + b"\x00" + t
-    return em == expected
-
+import oci_bucket_events
+from oci_rsa import rsa_public_numbers, rsa_sha256_verify
 
 class SignatureError(Exception):
     pass
@@ -96,6 +60,7 @@ class State:
         self.connections = set()
         self.pars = {}        # token -> {"object", "accessType", "expires" (epoch seconds)}
         self.clock_offset = 0.0  # seconds added to now when checking PAR expiry
+        self.events = None  # oci_bucket_events.KafkaEventEmitter when events are on
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -121,6 +86,13 @@ class Handler(BaseHTTPRequestHandler):
 
     def error(self, status, code, message):
         self.reply(status, {"code": code, "message": message})
+
+    def created(self, name, etag):
+        """An object was created in the request's bucket: OCI Events' createobject, if on
+        (called under the state lock, so events keep the order of the writes)."""
+        if self.state.events:
+            self.state.events.object_created(*self.bucket_path, name, etag)
+            self.state.stats["events"] = self.state.stats.get("events", 0) + 1
 
     def read_body(self):
         length = self.headers.get("content-length")
@@ -220,6 +192,7 @@ class Handler(BaseHTTPRequestHandler):
         if len(parts) < 6 or parts[1] != "n" or parts[3] != "b":
             return self.error(404, "NotFound", "unknown path")
         kind = parts[5]
+        self.bucket_path = (unquote(parts[2]), unquote(parts[4]))
         name = unquote("/".join(parts[6:])) if len(parts) > 6 else None
         with s.lock:
             if kind == "o" and name is None and self.command == "GET":
@@ -267,6 +240,7 @@ class Handler(BaseHTTPRequestHandler):
                 return self.error(412, "IfMatchFailed", "etag does not match")
             etag = uuid.uuid4().hex
             s.objects[name] = (body, self.headers.get("content-type", ""), etag)
+            self.created(name, etag)
             md5 = base64.b64encode(hashlib.md5(body).digest()).decode()
             return self.reply(200, b"", {"etag": etag, "opc-content-md5": md5})
         if existing is None:
@@ -338,6 +312,8 @@ class Handler(BaseHTTPRequestHandler):
         if self.command == "PUT" and par["accessType"] in ("ObjectWrite", "ObjectReadWrite"):
             etag = uuid.uuid4().hex
             s.objects[name] = (body, self.headers.get("content-type", ""), etag)
+            self.bucket_path = (unquote(parts[4]), unquote(parts[6]))
+            self.created(name, etag)
             return self.reply(200, b"", {"etag": etag})
         return not_found()
 
@@ -387,6 +363,7 @@ class Handler(BaseHTTPRequestHandler):
             if len(commit) != len(upload["parts"]):
                 return self.error(400, "InvalidParameter", "every part must be listed")
             s.objects[name] = (data, "", uuid.uuid4().hex)
+            self.created(name, s.objects[name][2])
             del s.uploads[upload_id]
             s.stats["commits"] += 1
             return self.reply(200, b"", {"etag": s.objects[name][2]})
@@ -402,10 +379,12 @@ def main():
     parser.add_argument("--public-key", required=True)
     parser.add_argument("--key-id", required=True)
     parser.add_argument("--port", type=int, default=0)
+    oci_bucket_events.add_arguments(parser)
     args = parser.parse_args()
     with open(args.public_key) as f:
         n, e = rsa_public_numbers(f.read())
     Handler.state = State(n, e, args.key_id)
+    Handler.state.events = oci_bucket_events.emitter_from(args)
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     print(f"port {server.server_address[1]}", flush=True)
