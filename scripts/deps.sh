@@ -20,6 +20,7 @@ packages=(
   clang-format python3 curl ca-certificates
   clang-14 libclang-rt-14-dev python3-venv python3-cryptography python3-yaml
   chromium chromium-driver python3-selenium kcat
+  ccache  # the compiler cache; scripts/image.sh lends it to the image's build stage
 )
 [[ "${1:-}" == "--quickstart" ]] && packages+=(sway-backgrounds)
 [[ "${1:-}" == "--packages" ]] && packages=("${@:2}")
@@ -28,7 +29,7 @@ if [[ "${1:-}" == "--shipped" ]]; then
   for i in "${!packages[@]}"; do
     [[ "$tests_only" == *" ${packages[$i]} "* ]] && unset "packages[$i]"
   done
-  packages+=(ccache binutils)  # the image build's compiler cache; readelf for runtime-packages.sh
+  packages+=(binutils)  # readelf for runtime-packages.sh
 fi
 
 missing=()
