@@ -2,6 +2,9 @@
 """fotogal-process (default recipe) against vipsthumbnail, and against a one-decode pyvips script
 (bench/pyvips_renditions.py, the peer the speed bound is set against), each making the same set
 of sizes from the same photos, one thread each, medians of several runs. Prints JSON.
+fotogal-process also runs a recipe with the same four renditions and no taggers
+("fotogal_process_renditions_only"): "speedup_vs_pyvips_one_decode" compares that run, the
+same work as the pyvips script; "default_recipe_speedup_vs_pyvips_one_decode" the default one.
 
   bench/process_vs_vipsthumbnail.py [--photos DIR] [--runs N] [--bin DIR]
 
@@ -79,9 +82,20 @@ def pyvips_python():
     return python
 
 
-def run_ours(binary, files, out):
+def renditions_only_recipe(path):
+    """The default recipe's four renditions and nothing else: the same work as the pyvips
+    script, which makes the same sizes and computes no tags."""
+    path.write_text(json.dumps({
+        "renditions": [{"name": n, "width": box, "height": box, "fit": "cover" if cover else "fit",
+                        "format": "jpeg", "quality": q} for n, box, cover, q in SIZES],
+        "taggers": {}}))
+    return path
+
+
+def run_ours(binary, files, out, recipe=None):
     shutil.rmtree(out, ignore_errors=True)
-    seconds, rss = timed([str(binary)] + [str(f) for f in files] + ["--out", str(out)])
+    extra = ["--recipe", str(recipe)] if recipe else []
+    seconds, rss = timed([str(binary)] + [str(f) for f in files] + ["--out", str(out)] + extra)
     floor = 0.0
     for f in files:
         manifest = json.loads((out / f.name / "manifest.json").read_text())
@@ -133,12 +147,15 @@ def main():
     work = Path(tempfile.mkdtemp(prefix="fotogal-bench-"))
     try:
         # One warm-up each (page cache, shared libraries), then alternate the peers.
+        only = renditions_only_recipe(work / "renditions-only.json")
         run_ours(binary, files, work / "ours")
+        run_ours(binary, files, work / "ours-renditions", only)
         run_vips(files, work / "vips")
         run_pyvips(python, files, work / "pyvips")
-        ours, vips, vips_one, pyv = [], [], [], []
+        ours, ours_only, vips, vips_one, pyv = [], [], [], [], []
         for _ in range(args.runs):
             ours.append(run_ours(binary, files, work / "ours"))
+            ours_only.append(run_ours(binary, files, work / "ours-renditions", only))
             pyv.append(run_pyvips(python, files, work / "pyvips"))
             vips.append(run_vips(files, work / "vips"))
             vips_one.append(run_vips_largest_only(files, work / "vips1"))
@@ -158,6 +175,7 @@ def main():
                 "peak_rss_mb": round(rss_kb / 1024, 1)}
 
     ours_s = statistics.median(r[0] for r in ours)
+    only_s = statistics.median(r[0] for r in ours_only)
     vips_s = statistics.median(r[0] for r in vips)
     pyvips_s = statistics.median(r[0] for r in pyv)
     floor_s = statistics.median(r[2] for r in ours)
@@ -165,6 +183,7 @@ def main():
         "images": len(files), "megapixels": round(megapixels, 1), "runs": args.runs,
         "threads": 1, "sizes": [s[0] for s in SIZES],
         "fotogal_process": summary(ours_s, max(r[1] for r in ours)),
+        "fotogal_process_renditions_only": summary(only_s, max(r[1] for r in ours_only)),
         "vipsthumbnail": summary(vips_s, max(r[1] for r in vips)),
         "vipsthumbnail_largest_size_only": summary(statistics.median(r[0] for r in vips_one),
                                                    max(r[1] for r in vips_one)),
@@ -173,7 +192,10 @@ def main():
                                      "megapixels_per_s": round(megapixels / floor_s, 1)},
         "pyvips_one_decode": summary(pyvips_s, max(r[1] for r in pyv)),
         "speedup_vs_vipsthumbnail": round(vips_s / ours_s, 2),
-        "speedup_vs_pyvips_one_decode": round(pyvips_s / ours_s, 2),
+        # The same four sizes on both sides (the issue's bound); the default recipe also
+        # computes every tag, DNN taggers included, which the pyvips script does not.
+        "speedup_vs_pyvips_one_decode": round(pyvips_s / only_s, 2),
+        "default_recipe_speedup_vs_pyvips_one_decode": round(pyvips_s / ours_s, 2),
         "sharpness_vs_pyvips_one_decode": sharpness,
         "share_of_time_in_floor": round(floor_s / ours_s, 2),
     }
