@@ -108,6 +108,28 @@ def ingest_upload_counters(ingest):
     return {name: ingest.metric(name) for name in sorted(names)}
 
 
+def wait_until_processed(h, ingest, grants):
+    """Each (grant, photo) shows a processed manifest at its status URL, made from the photo's
+    bytes under the granted key."""
+    for grant, photo in grants:
+        manifest = wait_for(f"the manifest of {grant['id']}",
+                            lambda: (s := status(ingest, grant)) and s.get("status") != "pending"
+                            and s, 120, h.procs)
+        assert manifest["status"] == "processed", manifest
+        assert manifest["source"]["key"] == grant["key"], manifest["source"]
+        assert manifest["source"]["sha256"] == hashlib.sha256(photo.read_bytes()).hexdigest()
+
+
+def assert_no_bytes_through_ingest(ingest):
+    """Ingest's upload counters are 0 and it wrote no object: every byte went to the bucket."""
+    counters = ingest_upload_counters(ingest)
+    assert all(v == 0 for v in counters.values()), counters
+    writes = sum(ingest.metric("fotogal_storage_operation_seconds_count", f'operation="{op}"')
+                 for op in ("put", "put_file", "put_if_absent"))
+    assert writes == 0, f"ingest wrote {writes:.0f} objects"
+    log(f"ingest: {counters}, storage writes {writes:.0f}")
+
+
 def run(h, args):
     h.ensure_broker()
     uploads = h.topics["uploads"]
@@ -142,22 +164,11 @@ def scenario(h, args, s3):
         code, body = http(upload["method"], upload["url"], photo.read_bytes(), upload["headers"])
         assert code == 200, f"PUT to the upload URL: HTTP {code} {body[:300]!r}"
         grants.append((grant, photo))
-    for grant, photo in grants:
-        manifest = wait_for(f"the manifest of {grant['id']}",
-                            lambda: (s := status(ingest, grant)) and s.get("status") != "pending"
-                            and s, 120, h.procs)
-        assert manifest["status"] == "processed", manifest
-        assert manifest["source"]["key"] == grant["key"], manifest["source"]
-        assert manifest["source"]["sha256"] == hashlib.sha256(photo.read_bytes()).hexdigest()
+    wait_until_processed(h, ingest, grants)
     log(f"{len(grants)} direct uploads processed; manifests shown by the status URL")
 
     # -- 3. no photo byte through ingest
-    counters = ingest_upload_counters(ingest)
-    assert all(v == 0 for v in counters.values()), counters
-    writes = sum(ingest.metric("fotogal_storage_operation_seconds_count", f'operation="{op}"')
-                 for op in ("put", "put_file", "put_if_absent"))
-    assert writes == 0, f"ingest wrote {writes:.0f} objects"
-    log(f"ingest: {counters}, storage writes {writes:.0f}")
+    assert_no_bytes_through_ingest(ingest)
 
     # -- 4. the same bytes again: one more notification, no second processing
     runs = worker.metric("fotogal_pipeline_runs_total")

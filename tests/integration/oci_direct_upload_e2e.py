@@ -35,8 +35,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from direct_upload_e2e import (check_upload_contract, http, ingest_upload_counters,  # noqa: E402
-                               request_upload, status)
+from direct_upload_e2e import (assert_no_bytes_through_ingest, check_upload_contract,  # noqa: E402
+                               http, request_upload, status, wait_until_processed)
 from replay_e2e import ROOT, corpus_photos, log, test_main, wait_for  # noqa: E402
 
 OCI_TEST_SERVER = ROOT / "tests" / "storage" / "oci_test_server.py"
@@ -141,22 +141,11 @@ def scenario(h, args, oci):
     pars = oci.control("pars")
     assert sorted((p["accessType"], p["objectName"]) for p in pars) == \
         sorted(("ObjectWrite", g["key"]) for g, _ in grants), pars
-    for grant, photo in grants:
-        manifest = wait_for(f"the manifest of {grant['id']}",
-                            lambda: (s := status(ingest, grant)) and s.get("status") != "pending"
-                            and s, 120, h.procs)
-        assert manifest["status"] == "processed", manifest
-        assert manifest["source"]["key"] == grant["key"], manifest["source"]
-        assert manifest["source"]["sha256"] == hashlib.sha256(photo.read_bytes()).hexdigest()
+    wait_until_processed(h, ingest, grants)
     log(f"{len(grants)} direct uploads through PARs processed; manifests shown by status_url")
 
     # -- 3. no photo byte through ingest
-    counters = ingest_upload_counters(ingest)
-    assert all(v == 0 for v in counters.values()), counters
-    writes = sum(ingest.metric("fotogal_storage_operation_seconds_count", f'operation="{op}"')
-                 for op in ("put", "put_file", "put_if_absent"))
-    assert writes == 0, f"ingest wrote {writes:.0f} objects"
-    log(f"ingest: {counters}, storage writes {writes:.0f}")
+    assert_no_bytes_through_ingest(ingest)
 
     # -- 4. the same bytes again through the same PAR: skipped, manifest unchanged
     runs = worker.metric("fotogal_pipeline_runs_total")
