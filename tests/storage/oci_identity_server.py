@@ -43,7 +43,8 @@ from http.server import ThreadingHTTPServer
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import oci_test_pki  # noqa: E402
 import oci_test_server  # noqa: E402
-from oci_test_server import SignatureError, rsa_public_numbers, rsa_sha256_verify  # noqa: E402
+from oci_rsa import (SignatureError, rsa_public_numbers, rsa_sha256_verify,  # noqa: E402
+                     signature_params, signing_lines)
 
 TENANCY = "ocid1.tenancy.oc1..aaaaaaaafotogaltestinstancetenancy"
 INSTANCE = "ocid1.instance.oc1.iad.aaaaaaaafotogaltestinstance"
@@ -132,13 +133,7 @@ class Handler(oci_test_server.Handler):
 
     def check_federation(self, body):
         """The federation request's signature, made with the current leaf's key."""
-        auth = self.headers.get("authorization", "")
-        if not auth.startswith("Signature "):
-            raise SignatureError("no 'Authorization: Signature' header")
-        params = {}
-        for item in auth[len("Signature "):].split(","):
-            name, _, value = item.partition("=")
-            params[name.strip()] = value.strip().strip('"')
+        params = signature_params(self.headers)
         pki = self.identity.pki
         if params.get("keyId") != f"{TENANCY}/fed-x509/{pki.leaf_fingerprint()}":
             raise SignatureError(f"keyId {params.get('keyId')} is not the current leaf's")
@@ -147,14 +142,7 @@ class Handler(oci_test_server.Handler):
                   "x-content-sha256"):
             if h not in names:
                 raise SignatureError(f"header '{h}' must be signed")
-        lines = []
-        for name in names:
-            if name == "(request-target)":
-                lines.append(f"(request-target): post {self.path}")
-            elif self.headers.get(name) is None:
-                raise SignatureError(f"signed header '{name}' is missing")
-            else:
-                lines.append(f"{name}: {self.headers.get(name)}")
+        lines = signing_lines(names, "post", self.path, self.headers)
         when = email.utils.parsedate_to_datetime(self.headers.get("date")).timestamp()
         if abs(time.time() - when) > 300:
             raise SignatureError("date is more than 5 minutes off")

@@ -1,6 +1,7 @@
 """RSA public-key checks for the OCI stand-ins, standard library only: the key in a
 SubjectPublicKeyInfo PEM and RSASSA-PKCS1-v1_5 / SHA-256 verification, which OCI request
-signatures use (oci_test_server.py, oci_identity_server.py)."""
+signatures use, and the request signature's header fields and signing string
+(oci_test_server.py, oci_identity_server.py)."""
 import base64
 import hashlib
 
@@ -46,3 +47,33 @@ def rsa_sha256_verify(n, e, message, signature):
     t = SHA256_DIGEST_INFO + hashlib.sha256(message).digest()
     expected = b"\x00\x01" + b"\xff" * (k - len(t) - 3) + b"\x00" + t
     return em == expected
+
+
+class SignatureError(Exception):
+    pass
+
+
+def signature_params(headers):
+    """The fields of the request's 'Authorization: Signature ...' header."""
+    auth = headers.get("authorization", "")
+    if not auth.startswith("Signature "):
+        raise SignatureError("no 'Authorization: Signature' header")
+    params = {}
+    for item in auth[len("Signature "):].split(","):
+        name, _, value = item.partition("=")
+        params[name.strip()] = value.strip().strip('"')
+    return params
+
+
+def signing_lines(names, method, path, headers):
+    """The signing string's lines for the signed header `names`, in their order."""
+    lines = []
+    for name in names:
+        if name == "(request-target)":
+            lines.append(f"(request-target): {method} {path}")
+        else:
+            value = headers.get(name)
+            if value is None:
+                raise SignatureError(f"signed header '{name}' is missing")
+            lines.append(f"{name}: {value}")
+    return lines

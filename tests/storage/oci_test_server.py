@@ -41,11 +41,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 import oci_bucket_events
-from oci_rsa import rsa_public_numbers, rsa_sha256_verify
-
-class SignatureError(Exception):
-    pass
-
+from oci_rsa import (SignatureError, rsa_public_numbers, rsa_sha256_verify, signature_params,
+                     signing_lines)
 
 class State:
     def __init__(self, n, e, key_id):
@@ -105,13 +102,7 @@ class Handler(BaseHTTPRequestHandler):
         return (self.state.n, self.state.e) if key_id == self.state.key_id else None
 
     def verify(self, body):
-        auth = self.headers.get("authorization", "")
-        if not auth.startswith("Signature "):
-            raise SignatureError("no 'Authorization: Signature' header")
-        params = {}
-        for item in auth[len("Signature "):].split(","):
-            name, _, value = item.partition("=")
-            params[name.strip()] = value.strip().strip('"')
+        params = signature_params(self.headers)
         if params.get("version") != "1" or params.get("algorithm") != "rsa-sha256":
             raise SignatureError("version must be 1 and algorithm rsa-sha256")
         key = self.public_key_for(params.get("keyId", ""))
@@ -135,15 +126,7 @@ class Handler(BaseHTTPRequestHandler):
                 continue
             if h not in names:
                 raise SignatureError(f"header '{h}' must be signed")
-        lines = []
-        for name in names:
-            if name == "(request-target)":
-                lines.append(f"(request-target): {method} {self.path}")
-            else:
-                value = self.headers.get(name)
-                if value is None:
-                    raise SignatureError(f"signed header '{name}' is missing")
-                lines.append(f"{name}: {value}")
+        lines = signing_lines(names, method, self.path, self.headers)
         date = self.headers.get("x-date") or self.headers.get("date")
         try:
             when = email.utils.parsedate_to_datetime(date).timestamp()
