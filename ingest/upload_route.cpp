@@ -1,4 +1,5 @@
 #include "ingest/upload_route.hpp"
+#include "ingest/quotas/upload_admission.hpp"
 
 #include <map>
 #include <nlohmann/json.hpp>
@@ -134,23 +135,10 @@ void post_image(http::Request& req, http::Response& res, Edge& edge) {
                              std::to_string(wait->count()) + " s");
         return;
     }
-    auto slot = edge.concurrent.try_start(rate_key);
-    if (!slot) {
-        res.set_header("Retry-After", "1");
-        http::send_error(res, 429, "too_many_uploads",
-                         "this principal has as many uploads in progress as it may; finish one "
-                         "first");
-        return;
-    }
     // A chunked body may be as large as the limit: that much is held for it.
-    auto reservation = edge.inflight.try_reserve(declared.value_or(allowed));
-    if (!reservation) {
-        res.set_header("Retry-After", "2");
-        http::send_error(res, 503, "busy",
-                         "the service is receiving as many upload bytes as it can hold; retry "
-                         "shortly");
-        return;
-    }
+    auto admission = quotas::admit_upload(edge.concurrent, edge.inflight, rate_key,
+                                          declared.value_or(allowed), res);
+    if (!admission) return;
     std::optional<SpooledUpload> spool;
     std::map<std::string, std::string> attributes;
     try {

@@ -1,4 +1,5 @@
 #include "ingest/upload_url_routes.hpp"
+#include "ingest/quotas/upload_admission.hpp"
 
 #include <cctype>
 #include <nlohmann/json.hpp>
@@ -225,22 +226,9 @@ void put_upload(http::Request& req, http::Response& res, Edge& edge) {
         return;
     }
     std::string slot_key = grant.owner.empty() ? "address " + req.remote : grant.owner;
-    auto slot = edge.concurrent.try_start(slot_key);
-    if (!slot) {
-        res.set_header("Retry-After", "1");
-        http::send_error(res, 429, "too_many_uploads",
-                         "this principal has as many uploads in progress as it may; finish one "
-                         "first");
-        return;
-    }
-    auto reservation = edge.inflight.try_reserve(declared.value_or(limits.max_bytes));
-    if (!reservation) {
-        res.set_header("Retry-After", "2");
-        http::send_error(res, 503, "busy",
-                         "the service is receiving as many upload bytes as it can hold; retry "
-                         "shortly");
-        return;
-    }
+    auto admission = quotas::admit_upload(edge.concurrent, edge.inflight, slot_key,
+                                          declared.value_or(limits.max_bytes), res);
+    if (!admission) return;
     std::optional<SpooledUpload> spool;
     try {
         spool.emplace(edge.spool_dir);
