@@ -41,6 +41,8 @@ struct Ingest {
         ingest::add_routes(server.routes(), edge);
         server.start();
     }
+    // The server is declared before the limits its handlers hold: stop its threads first.
+    ~Ingest() { server.stop(); }
     httplib::Client client() { return httplib::Client("127.0.0.1", server.port()); }
 };
 

@@ -41,6 +41,8 @@ struct Ingest {
         ingest::add_routes(server.routes(), edge);
         server.start();
     }
+    // The server is declared before the limits its handlers hold: stop its threads first.
+    ~Ingest() { server.stop(); }
 
     // Uploads a small image with these headers; returns the answer's traceparent, parsed.
     trace::TraceContext upload(const httplib::Headers& headers, int expected_status = 202) {
