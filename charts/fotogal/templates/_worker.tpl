@@ -1,7 +1,7 @@
 {{/*
-A worker Deployment, shared by `worker` (uploads topic) and `reprocessWorker` (reprocess
-topic). Call with (dict "root" $ "component" "worker" "values" .Values.worker
-"defaultTopic" .Values.topics.uploads).
+A worker Deployment, shared by `worker` (uploads topic), `reprocessWorker` (reprocess
+topic) and `bucketWorker` (topics.bucketEvents). Call with (dict "root" $ "component"
+"worker" "values" .Values.worker "defaultTopic" .Values.topics.uploads).
 */}}
 {{- define "fotogal.validateWorker" -}}
 {{- $v := .values }}
@@ -10,6 +10,23 @@ topic). Call with (dict "root" $ "component" "worker" "values" .Values.worker
 {{- end }}
 {{- if and $v.keda.enabled $v.hpa.enabled }}
 {{- fail (printf "%s: enable either keda or hpa, not both (KEDA creates its own HPA for the Deployment)" .component) }}
+{{- end }}
+{{- end }}
+
+{{/*
+The bucket-event workers (topics.bucketEvents set) need a topic and a consumer group of their
+own: on another worker's topic every event would be processed twice; in another worker's
+group the two Deployments would share one group's partitions (DESIGN.md: one group per topic).
+*/}}
+{{- define "fotogal.validateBucketWorker" -}}
+{{- $v := .Values }}
+{{- $topic := default $v.topics.bucketEvents $v.bucketWorker.topic }}
+{{- $taken := list (default $v.topics.uploads $v.worker.topic) (default $v.topics.reprocess $v.reprocessWorker.topic) $v.topics.results $v.topics.dlq }}
+{{- if has $topic $taken }}
+{{- fail (printf "bucketWorker would consume %s, a topic the pipeline already uses (uploads, reprocess, results or dead letters): give bucket events a topic of their own, or leave topics.bucketEvents empty so the upload workers read them on the uploads topic" $topic) }}
+{{- end }}
+{{- if has $v.bucketWorker.group (list $v.worker.group $v.reprocessWorker.group $v.replay.group) }}
+{{- fail (printf "bucketWorker.group (%s) is another consumer's group: each topic needs a group of its own" $v.bucketWorker.group) }}
 {{- end }}
 {{- end }}
 
