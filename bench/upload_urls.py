@@ -7,8 +7,10 @@ each request authenticated with an API key (`Authorization: Bearer`, FOTOGAL_AUT
 Rows:
   upload_url_s3    POST /v1/uploads {"content_type": "image/jpeg", "size": 123456} on an
                    s3:// store: a SigV4 presigned PUT signing Content-Type, Content-Length and
-                   x-amz-meta-owner. Presigning is local, so the S3 endpoint is never called
-                   (none need run).
+                   x-amz-meta-owner (local), after one PUT of the image's reservation
+                   (reservations/<id>.json, about 200 bytes) to the S3 test server (versitygw,
+                   scripts/s3server.sh on FOTOGAL_S3_PORT, default 21070; pinned to CPU 1
+                   with the load generator)
   upload_url_file  the same on a file:// store: ingest's own HMAC-signed PUT /v1/uploads/{id}
   healthz          the peer: GET /healthz on the same pinned ingest, the floor of an HTTP
                    exchange on that core
@@ -25,7 +27,7 @@ lifted (this measures the service, not the quota). Every answer must be 201 (upl
 --kafka HOST:PORT uses that broker (e.g. scripts/kafka.sh's) instead of an embedded one, and
 --port N puts the two ingests on N and N+1 instead of free ports, for a run kept to fixed ports.
 
-Needs Go (`go install` builds hey on first use) and two CPUs.
+Needs Go (`go install` builds hey and versitygw on first use) and two CPUs.
 """
 import argparse
 import csv
@@ -45,7 +47,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
-from fotogal_stack import Stack, http, log_field, start_ingest, wait_for  # noqa: E402
+from fotogal_stack import S3Server, Stack, http, log_field, start_ingest, wait_for  # noqa: E402
 
 HEY = ("github.com/rakyll/hey", "v0.1.5")
 NO_RATE_LIMITS = {"FOTOGAL_RATE_UPLOADS": "0", "FOTOGAL_RATE_BYTES": "0",
@@ -124,7 +126,10 @@ def main():
     tool = install_hey()
     work = Path(tempfile.mkdtemp(prefix="fotogal-upload-urls-"))
     stacks = []
+    s3 = S3Server(work / "s3server").__enter__()
     try:
+        pin(int((work / "s3server" / "pid").read_text()), 1)
+        s3.create_bucket("bench")
         secret = "fgk_" + secrets.token_urlsafe(24)
         keys = work / "api-keys"
         keys.write_text(f"bench {hashlib.sha256(secret.encode()).hexdigest()} upload,read\n")
@@ -133,9 +138,8 @@ def main():
         auth = [f"Authorization: Bearer {secret}"]
         common = dict(NO_RATE_LIMITS, FOTOGAL_AUTH="api_key", FOTOGAL_API_KEYS_FILE=str(keys))
         stores = {
-            # Presigning never calls the endpoint: nothing listens there.
-            "s3": {"FOTOGAL_STORAGE": "s3://bench?endpoint=http://127.0.0.1:9&region=us-east-1",
-                   "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench-secret"},
+            # Presigning is local; the reservation is one PUT to the S3 test server.
+            "s3": {"FOTOGAL_STORAGE": s3.storage_url("bench"), **s3.env},
             "file": {"FOTOGAL_STORAGE": f"file://{work / 'bucket'}"},
         }
         bases = {}
@@ -186,6 +190,7 @@ def main():
     finally:
         for stack in stacks:
             stack.stop()
+        s3.__exit__(None, None, None)
         shutil.rmtree(work, ignore_errors=True)
     result = {row: summary(r, expected[row]) for row, r in rounds.items()}
     rate = lambda row: result[row]["requests_per_s"]  # noqa: E731

@@ -56,10 +56,12 @@ UploadOutcome UploadService::accept(const SpooledUpload& upload,
 }
 
 UploadOutcome UploadService::accept_reserved(const std::string& image_id,
-                                             const SpooledUpload& upload, const std::string& owner,
+                                             const SpooledUpload& upload,
+                                             const std::map<std::string, std::string>& attributes,
+                                             const std::string& owner,
                                              const trace::TraceContext& trace,
                                              const log::Context& request_log) {
-    return store_and_publish(image_id, true, upload, {}, owner, trace, request_log);
+    return store_and_publish(image_id, true, upload, attributes, owner, trace, request_log);
 }
 
 UploadOutcome UploadService::store_and_publish(const std::string& image_id, bool reserved,

@@ -44,7 +44,9 @@ class UploadService {
 
     // The same for an id reserved earlier by POST /v1/uploads: 409 when its original is
     // stored already (an upload URL replayed), so one id is announced once.
+    // `attributes` are the signed ones (visibility), already checked when the URL was issued.
     UploadOutcome accept_reserved(const std::string& image_id, const SpooledUpload& upload,
+                                  const std::map<std::string, std::string>& attributes,
                                   const std::string& owner, const trace::TraceContext& trace = {},
                                   const log::Context& log = {});
 

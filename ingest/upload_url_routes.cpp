@@ -2,6 +2,7 @@
 #include "ingest/quotas/upload_admission.hpp"
 
 #include <cctype>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string_view>
@@ -10,10 +11,13 @@
 #include "common/clock.hpp"
 #include "common/http/body_reader.hpp"
 #include "common/image_id.hpp"
+#include "common/image_visibility.hpp"
 #include "common/log_context.hpp"
 #include "common/metrics.hpp"
 #include "common/object_keys.hpp"
+#include "common/retry.hpp"
 #include "common/trace/trace_context.hpp"
+#include "common/upload_reservation.hpp"
 #include "ingest/request_auth.hpp"
 #include "ingest/upload_route.hpp"
 
@@ -28,6 +32,7 @@ constexpr std::size_t kMaxContentType = 127;  // RFC 6838's limit on each name
 struct UploadRequest {
     std::string content_type = "application/octet-stream";
     std::optional<std::uint64_t> size;
+    std::string visibility;  // "public", "private" or "" (private for an owner)
 };
 
 bool is_token_char(char c) {
@@ -70,6 +75,12 @@ std::variant<UploadRequest, ApiError> read_request(http::Request& req) {
             return ApiError{400, "bad_size", "size is the upload's length in bytes, at least 1"};
         out.size = size->get<std::uint64_t>();
     }
+    if (auto visibility = json.find("visibility"); visibility != json.end()) {
+        if (!visibility->is_string() ||
+            (*visibility != kVisibilityPublic && *visibility != kVisibilityPrivate))
+            return ApiError{400, "bad_visibility", "visibility is 'public' or 'private'"};
+        out.visibility = visibility->get<std::string>();
+    }
     return out;
 }
 
@@ -88,15 +99,30 @@ void count(const char* target) {
         .inc();
 }
 
-void storage_failure(http::Response& res, const storage::StorageError& e) {
+// As POST /v1/images answers a store failure: transient is 503 with Retry-After, anything
+// else 500 (the operator must fix the configuration). `what`: what the store refused.
+void storage_failure(http::Response& res, const storage::StorageError& e, const char* what) {
     if (e.transient()) {
         res.set_header("Retry-After", "5");
         http::send_error(res, 503, "unavailable", "the object store did not answer; try again");
     } else {
-        http::send_error(res, 500, "storage_refused",
-                         "the object store refused to presign the upload; the service is "
-                         "misconfigured");
+        http::send_error(
+            res, 500, "storage_refused",
+            std::string("the object store refused to ") + what + "; the service is misconfigured");
     }
+}
+
+// reservations/<id>.json: who owns the image the bucket will announce without an owner.
+void write_reservation(storage::ObjectStore& store, const UploadReservation& reservation) {
+    const std::string text = reservation_json(reservation).dump();
+    with_storage_retries(
+        "put reservation",
+        [&] {
+            store.put(keys::reservation(reservation.image_id),
+                      std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()),
+                      "application/json");
+        },
+        RetryPolicy{3, std::chrono::milliseconds(100), std::chrono::milliseconds(1000)});
 }
 
 }  // namespace
@@ -136,14 +162,26 @@ void post_upload_url(http::Request& req, http::Response& res, Edge& edge) {
     const std::string key = keys::original(id);
     const std::uint64_t max_bytes = wanted.size.value_or(limit);
     const auto expires = std::chrono::system_clock::now() + policy.ttl;
+    std::optional<std::string> owner;
+    if (!principal->id.empty()) owner = principal->id;
+    const std::string visibility =
+        upload_visibility(owner, nlohmann::json{{"visibility", wanted.visibility}});
     std::optional<storage::DirectUpload> upload;
     if (policy.mode == UploadUrlMode::store) {
+        const char* step = "presign the upload";
         try {
             upload = edge.store.presigned_upload(key, policy.ttl,
                                                  {wanted.content_type, wanted.size, principal->id});
+            // The bucket's event will name only the object: its owner is recorded first, and
+            // no URL is handed out unless it was.
+            step = "store the upload's reservation";
+            if (upload)
+                write_reservation(edge.store, {id, owner, visibility, wanted.content_type,
+                                               max_bytes, rfc3339(expires)});
         } catch (const storage::StorageError& e) {
-            request_log.error("presigning an upload failed", {{"error", e.what()}});
-            storage_failure(res, e);
+            request_log.error(std::string("could not ") + step,
+                              {{"image_id", id}, {"error", e.what()}});
+            storage_failure(res, e, step);
             return;
         }
     }
@@ -158,7 +196,10 @@ void post_upload_url(http::Request& req, http::Response& res, Edge& edge) {
         UploadGrant grant{
             id,
             std::chrono::duration_cast<std::chrono::seconds>(expires.time_since_epoch()).count(),
-            max_bytes, wanted.content_type, principal->id};
+            max_bytes,
+            wanted.content_type,
+            principal->id,
+            wanted.visibility};
         upload = storage::DirectUpload{*base + policy.signer.sign(grant),
                                        {{"Content-Type", wanted.content_type}}};
     }
@@ -241,7 +282,10 @@ void put_upload(http::Request& req, http::Response& res, Edge& edge) {
         res.close = true;
         return;
     }
-    auto outcome = edge.uploads.accept_reserved(id, *spool, grant.owner, trace, request_log);
+    std::map<std::string, std::string> attributes;
+    if (!grant.visibility.empty()) attributes["visibility"] = grant.visibility;
+    auto outcome =
+        edge.uploads.accept_reserved(id, *spool, attributes, grant.owner, trace, request_log);
     answer_upload(res, outcome);
 }
 

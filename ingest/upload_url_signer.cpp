@@ -44,6 +44,7 @@ std::string UploadUrlSigner::mac(const UploadGrant& g) const {
     std::string text = "fotogal-upload-v1\nPUT\n" + g.image_id + "\n" + std::to_string(g.expires) +
                        "\n" + std::to_string(g.max_bytes) + "\n" + g.content_type + "\n" +
                        storage::uri_encode(g.owner, false);
+    if (!g.visibility.empty()) text += "\n" + storage::uri_encode(g.visibility, false);
     return storage::crypto::hex(storage::crypto::hmac_sha256(secret_, text));
 }
 
@@ -51,7 +52,9 @@ std::string UploadUrlSigner::sign(const UploadGrant& g) const {
     auto enc = [](const std::string& s) { return storage::uri_encode(s, false); };
     return "/v1/uploads/" + g.image_id + "?expires=" + std::to_string(g.expires) +
            "&max_bytes=" + std::to_string(g.max_bytes) + "&content_type=" + enc(g.content_type) +
-           "&owner=" + enc(g.owner) + "&signature=" + mac(g);
+           "&owner=" + enc(g.owner) +
+           (g.visibility.empty() ? "" : "&visibility=" + enc(g.visibility)) +
+           "&signature=" + mac(g);
 }
 
 std::variant<UploadGrant, ApiError> UploadUrlSigner::verify(
@@ -63,6 +66,7 @@ std::variant<UploadGrant, ApiError> UploadUrlSigner::verify(
     g.image_id = image_id;
     g.content_type = fields["content_type"];
     g.owner = fields["owner"];
+    g.visibility = fields["visibility"];
     const std::string& signature = fields["signature"];
     if (!parse_number(fields["expires"], g.expires) ||
         !parse_number(fields["max_bytes"], g.max_bytes) || signature.empty())

@@ -1,6 +1,7 @@
 // Ingest's own upload URLs (PUT /v1/uploads/{id}), used where the store has no presigned URLs
 // (file://) or when FOTOGAL_UPLOAD_URLS=ingest: the URL itself is the credential, an
-// HMAC-SHA256 over the image id, expiry, size limit, content type and owner with a secret
+// HMAC-SHA256 over the image id, expiry, size limit, content type, owner (and visibility, when
+// asked) with a secret
 // every replica shares (FOTOGAL_UPLOAD_URL_SECRET), so any replica behind the load balancer
 // accepts a URL another one issued. Changing any signed value breaks the signature.
 #pragma once
@@ -16,13 +17,17 @@
 namespace fotogal::ingest {
 
 // What one upload URL allows: one PUT of at most `max_bytes` with exactly `content_type`,
-// until `expires` (Unix seconds), stored as originals/{image_id} and owned by `owner`.
+// until `expires` (Unix seconds), stored as originals/{image_id} and owned by `owner`, with the
+// `visibility` asked for.
 struct UploadGrant {
     std::string image_id;
     std::int64_t expires = 0;
     std::uint64_t max_bytes = 0;
     std::string content_type;
     std::string owner;
+    // "public" or "private" as asked; "" when not asked (signed only when asked, so URLs
+    // issued before the field existed still verify).
+    std::string visibility;
 };
 
 class UploadUrlSigner {

@@ -15,7 +15,7 @@ namespace fotogal::worker {
 namespace {
 
 constexpr std::array kLayoutPrefixes = {keys::kOriginalsPrefix, keys::kRenditionsPrefix,
-                                        keys::kManifestsPrefix};
+                                        keys::kManifestsPrefix, keys::kReservationsPrefix};
 
 // The pipeline's own prefix `key` lies under, if any.
 std::optional<std::string_view> layout_prefix_of(std::string_view key) {
@@ -30,7 +30,8 @@ std::optional<std::string> bucket_event_out_of_scope(const BucketEventScope& sco
                                                      std::string_view key) {
     if (auto layout = layout_prefix_of(key))
         return "the pipeline's own key under " + std::string(*layout) +
-               " (ingest announces originals itself; renditions and manifests are outputs)";
+               " (ingest announces originals itself; renditions, manifests and reservations "
+               "are the pipeline's own)";
     if (!key.starts_with(scope.dropoff_prefix))
         return "outside the drop-off prefix '" + scope.dropoff_prefix + "'";
     return std::nullopt;
@@ -113,6 +114,13 @@ bool admit_oci_event(const BucketEventScope& scope, events::ImageRequest& reques
             request.object_key = std::string(in_store);  // in_store points into the old key
             request.image_id = std::move(image_id);
             return true;
+        }
+        // The pipeline's own objects under the store's key prefix (a reservation of
+        // oci://ns/bucket/photos is photos/reservations/<id>.json) are never drop-offs.
+        if (auto layout = layout_prefix_of(in_store)) {
+            skip(request, "the pipeline's own key under " + scope.key_prefix + std::string(*layout),
+                 "pipeline_key");
+            return false;
         }
     }
     auto reason = bucket_event_out_of_scope(scope, request.object_key);

@@ -13,7 +13,9 @@
 // stored and announced it itself. They also serve the drop-off flow: an object written
 // straight into the bucket outside the pipeline's layout is processed, only under the drop-off
 // prefix when one is configured (the chart sets incoming/). renditions/ and manifests/ (the
-// pipeline's own output) and originals/ keys that are not image ids are never processed.
+// pipeline's own output), reservations/ (ingest's record of who owns an upload URL's image)
+// and originals/ keys that are not image ids are never processed, under the store's key
+// prefix or at the bucket's root.
 #pragma once
 
 #include <optional>
@@ -42,8 +44,8 @@ std::optional<std::string> bucket_event_out_of_scope(const BucketEventScope& sco
                                                      std::string_view key);
 
 // Refuses a drop-off prefix inside the pipeline's own layout (originals/, renditions/,
-// manifests/): events about those objects are never processed, so nothing would ever run.
-// Throws ConfigError.
+// manifests/, reservations/): events about those objects are never processed, so nothing would ever
+// run. Throws ConfigError.
 void validate_dropoff_prefix(std::string_view prefix);
 
 // True when `request` may be processed: events of our own types always, bucket events only in

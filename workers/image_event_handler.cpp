@@ -17,6 +17,7 @@
 #include "workers/pipeline/memory_admission.hpp"
 #include "workers/pipeline/pipeline.hpp"
 #include "workers/pipeline/processing_error.hpp"
+#include "workers/upload_reservation.hpp"
 
 namespace fotogal::worker {
 
@@ -211,13 +212,17 @@ std::optional<json> current_manifest(const HandlerContext& ctx, const std::strin
 }
 
 // The upload's own word on owner and visibility, or (backfill, bucket events) what the
-// image's earlier manifest recorded, whatever recipe made it.
-Ownership ownership_of(const HandlerContext& ctx, const events::ImageRequest& request) {
+// image's earlier manifest recorded, whatever recipe made it, else what the reservation of
+// its upload URL recorded (read only when there is no manifest: the manifest wins).
+Ownership ownership_of(const HandlerContext& ctx, const Work& work,
+                       const events::ImageRequest& request) {
     if (auto from_event = ownership_from_event(request)) return *from_event;
     std::optional<std::string> previous;
     if (auto bytes = ctx.store.get(keys::manifest(request.image_id)))
         previous.emplace(bytes->begin(), bytes->end());
-    return ownership_without_facts(previous);
+    std::optional<Ownership> reserved;
+    if (!previous) reserved = reserved_ownership(ctx.store, request.image_id, work.log);
+    return ownership_without_facts(previous, reserved);
 }
 
 Outcome process(const HandlerContext& ctx, const Work& work, const events::ImageRequest& request) {
@@ -248,7 +253,7 @@ Outcome process(const HandlerContext& ctx, const Work& work, const events::Image
         drop_gone_object(request);
         return Outcome::ignored;
     }
-    Ownership ownership = ownership_of(ctx, request);
+    Ownership ownership = ownership_of(ctx, work, request);
     pipeline::SourceInfo source{request.image_id, request.object_key, 0, ""};
     if (!original)
         return fail(ctx, work, nullptr, source, ownership, "original_missing",

@@ -17,8 +17,10 @@ Ownership ownership_from_manifest(const json& manifest) {
     return {recorded_owner(manifest), recorded_visibility(manifest)};
 }
 
-Ownership ownership_without_facts(const std::optional<std::string>& previous) {
-    if (!previous) return {std::nullopt, std::string(kVisibilityPublic)};
+Ownership ownership_without_facts(const std::optional<std::string>& previous,
+                                  const std::optional<Ownership>& reserved) {
+    if (!previous)
+        return reserved.value_or(Ownership{std::nullopt, std::string(kVisibilityPublic)});
     json manifest = json::parse(*previous, nullptr, /*allow_exceptions=*/false);
     if (!manifest.is_object()) return {std::nullopt, std::string(kVisibilityPrivate)};
     return ownership_from_manifest(manifest);

@@ -5,11 +5,16 @@ bucket notifications to the real Kafka broker, and no photo byte passes through 
 1. versitygw starts with `--event-kafka-url/--event-kafka-topic` pointing at the test's uploads
    topic (scripts/s3server.sh), so its start-up s3:TestEvent record lands there first; ingest
    and one worker use FOTOGAL_STORAGE=s3://<fresh bucket>.
-2. For each photo the client asks ingest for an upload URL (`POST /v1/uploads`: 201 with
-   `key` originals/<id>, `status_url` and `upload` {method, url, headers, ...}), PUTs the
-   photo straight to versitygw with exactly `upload.headers`, and polls `status_url` until
-   the manifest says processed. The manifest's SHA-256 is the photo's.
-3. Ingest handled no photo bytes: its upload counters are 0 and it never wrote to storage.
+2. For each photo the client, authenticated with an API key, asks ingest for an upload URL
+   (`POST /v1/uploads`: 201 with `key` originals/<id>, `status_url` and `upload` {method,
+   url, headers, ...}; the first photo asks for `visibility` public, the others not), PUTs
+   the photo straight to versitygw with exactly `upload.headers`, and polls `status_url`
+   until the manifest says processed. The manifest's SHA-256 is the photo's; its owner is
+   the key's principal (from the reservation ingest wrote at reservations/<id>.json, since
+   the bucket's event names no owner) with the visibility asked for: an anonymous GET of a
+   private image's rendition is refused (401), of the public one answered.
+3. Ingest handled no photo bytes: its upload counters are 0 and the only objects it wrote are
+   the reservations, one per URL.
 4. The same bytes PUT again with the same upload URL: versitygw notifies again, the worker skips it
    (same content), nothing is run through the pipeline a second time, the manifest is
    unchanged.
@@ -24,6 +29,7 @@ usage: direct_upload_e2e.py --bin DIR --corpus DIR --work DIR [--images 3]
 """
 import argparse
 import hashlib
+import secrets
 import json
 import os
 import re
@@ -73,11 +79,27 @@ class EventingS3:
         return http("PUT", self.signer.presign("PUT", key_path), body)
 
 
-def request_upload(ingest, photo):
+PRINCIPAL = "direct-uploader"
+
+
+def api_key(h):
+    """A fresh API key with the upload and read scopes: ingest's environment for it and the
+    headers a client sends."""
+    key = secrets.token_hex(16)
+    keys = h.work / "api-keys"
+    keys.write_text(f"{PRINCIPAL} {hashlib.sha256(key.encode()).hexdigest()} upload,read\n")
+    return (dict(FOTOGAL_AUTH="api_key", FOTOGAL_API_KEYS_FILE=str(keys)),
+            {"Authorization": f"Bearer {key}"})
+
+
+def request_upload(ingest, photo, auth=None, visibility=None):
     """`POST /v1/uploads`: the direct-to-bucket upload URL for one photo."""
-    body = json.dumps({"content_type": "image/jpeg", "size": photo.stat().st_size}).encode()
-    status, answer = http("POST", f"http://127.0.0.1:{ingest.port}/v1/uploads", body,
-                          {"Content-Type": "application/json"})
+    fields = {"content_type": "image/jpeg", "size": photo.stat().st_size}
+    if visibility:
+        fields["visibility"] = visibility
+    status, answer = http("POST", f"http://127.0.0.1:{ingest.port}/v1/uploads",
+                          json.dumps(fields).encode(),
+                          {"Content-Type": "application/json", **(auth or {})})
     assert status == 201, f"POST /v1/uploads: HTTP {status} {answer[:300]!r}"
     return json.loads(answer)
 
@@ -93,8 +115,9 @@ def check_upload_contract(grant):
     assert upload["method"] == "PUT", upload
 
 
-def status(ingest, grant):
-    code, body = http("GET", f"http://127.0.0.1:{ingest.port}{grant['status_url']}")
+def status(ingest, grant, auth=None):
+    code, body = http("GET", f"http://127.0.0.1:{ingest.port}{grant['status_url']}",
+                      headers=auth)
     return json.loads(body) if code == 200 else None
 
 
@@ -108,26 +131,48 @@ def ingest_upload_counters(ingest):
     return {name: ingest.metric(name) for name in sorted(names)}
 
 
-def wait_until_processed(h, ingest, grants):
+def wait_until_processed(h, ingest, grants, auth=None):
     """Each (grant, photo) shows a processed manifest at its status URL, made from the photo's
     bytes under the granted key."""
     for grant, photo in grants:
         manifest = wait_for(f"the manifest of {grant['id']}",
-                            lambda: (s := status(ingest, grant)) and s.get("status") != "pending"
-                            and s, 120, h.procs)
+                            lambda: (s := status(ingest, grant, auth)) and
+                            s.get("status") != "pending" and s, 120, h.procs)
         assert manifest["status"] == "processed", manifest
         assert manifest["source"]["key"] == grant["key"], manifest["source"]
         assert manifest["source"]["sha256"] == hashlib.sha256(photo.read_bytes()).hexdigest()
 
 
-def assert_no_bytes_through_ingest(ingest):
-    """Ingest's upload counters are 0 and it wrote no object: every byte went to the bucket."""
+def assert_no_bytes_through_ingest(ingest, reservations):
+    """Ingest's upload counters are 0 and the only objects it wrote are the `reservations`
+    (one small JSON object per upload URL): every photo byte went to the bucket."""
     counters = ingest_upload_counters(ingest)
     assert all(v == 0 for v in counters.values()), counters
-    writes = sum(ingest.metric("fotogal_storage_operation_seconds_count", f'operation="{op}"')
-                 for op in ("put", "put_file", "put_if_absent"))
-    assert writes == 0, f"ingest wrote {writes:.0f} objects"
-    log(f"ingest: {counters}, storage writes {writes:.0f}")
+    writes = {op: ingest.metric("fotogal_storage_operation_seconds_count", f'operation="{op}"')
+              for op in ("put", "put_file", "put_if_absent")}
+    assert writes == {"put": reservations, "put_file": 0, "put_if_absent": 0}, \
+        f"ingest wrote {writes} for {reservations} upload URLs"
+    log(f"ingest: {counters}, storage writes {writes}")
+
+
+def assert_owned(h, ingest, grants, auth):
+    """Each (grant, visibility asked) is recorded as the API key's principal's, with that
+    visibility (private unless asked); a private image's status and rendition are refused to
+    an anonymous caller (401), a public one's rendition answered."""
+    base = f"http://127.0.0.1:{ingest.port}"
+    for grant, visibility in grants:
+        manifest = status(ingest, grant, auth)
+        assert manifest and manifest.get("owner") == PRINCIPAL, manifest
+        assert manifest["visibility"] == (visibility or "private"), manifest
+        rendition = f"{base}{grant['status_url']}/renditions/small"
+        assert http("GET", rendition, headers=auth)[0] == 200
+        anonymous = http("GET", rendition)[0]
+        if manifest["visibility"] == "private":
+            assert anonymous == 401, f"anonymous GET of a private rendition: HTTP {anonymous}"
+            assert http("GET", base + grant["status_url"])[0] == 401
+        else:
+            assert anonymous == 200, f"anonymous GET of a public rendition: HTTP {anonymous}"
+    log(f"{len(grants)} images owned by {PRINCIPAL}; private ones refused to anonymous callers")
 
 
 def run(h, args):
@@ -149,26 +194,33 @@ def scenario(h, args, s3):
                    **s3.signer.env)
     recipe = h.recipe("direct", [{"name": "small", "width": 320, "height": 320, "fit": "fit",
                                   "format": "jpeg", "quality": 80}])
-    ingest = h.start("ingest", "fotogal-ingest", FOTOGAL_AUTH="none", **storage)
+    auth_env, auth = api_key(h)
+    ingest = h.start("ingest", "fotogal-ingest", **auth_env, **storage)
     worker = h.start("worker", "fotogal-worker", FOTOGAL_RECIPE=recipe,
                      FOTOGAL_TOPIC=h.topics["uploads"], FOTOGAL_GROUP=f"{h.prefix}-main",
                      **storage)
     photos = corpus_photos(args.corpus)[:args.images]
 
     # -- 2. upload URL, PUT straight to the bucket, manifest via the status URL
-    grants = []
-    for photo in photos:
-        grant = request_upload(ingest, photo)
+    grants, asked = [], []
+    for i, photo in enumerate(photos):
+        visibility = "public" if i == 0 else None
+        grant = request_upload(ingest, photo, auth, visibility)
         check_upload_contract(grant)
         upload = grant["upload"]
         code, body = http(upload["method"], upload["url"], photo.read_bytes(), upload["headers"])
         assert code == 200, f"PUT to the upload URL: HTTP {code} {body[:300]!r}"
         grants.append((grant, photo))
-    wait_until_processed(h, ingest, grants)
+        asked.append((grant, visibility))
+    wait_until_processed(h, ingest, grants, auth)
     log(f"{len(grants)} direct uploads processed; manifests shown by the status URL")
+    reservation = f"/{bucket}/reservations/{grants[1][0]['id']}.json"
+    code, body = http("GET", s3.signer.presign("GET", reservation))
+    assert code == 200 and json.loads(body)["owner"] == PRINCIPAL, (code, body[:300])
+    assert_owned(h, ingest, asked, auth)
 
     # -- 3. no photo byte through ingest
-    assert_no_bytes_through_ingest(ingest)
+    assert_no_bytes_through_ingest(ingest, reservations=len(grants))
 
     # -- 4. the same bytes again: one more notification, no second processing
     runs = worker.metric("fotogal_pipeline_runs_total")

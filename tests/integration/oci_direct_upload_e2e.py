@@ -8,16 +8,20 @@ through ingest.
    `--events-brokers/--events-topic` pointing at the test's uploads topic; ingest and one
    worker use FOTOGAL_STORAGE=oci://<namespace>/<bucket>?endpoint=<stand-in> with that key
    (FOTOGAL_OCI_USER/TENANCY/FINGERPRINT/KEY_FILE), FOTOGAL_UPLOAD_URLS=store.
-2. For each photo the client asks ingest for an upload URL (`POST /v1/uploads`), which is a
-   write-only PAR for originals/<id>, PUTs the photo to it with exactly `upload.headers` (no
+2. For each photo the client, authenticated with an API key, asks ingest for an upload URL
+   (`POST /v1/uploads`; the first photo asks for `visibility` public), which is a write-only
+   PAR for originals/<id>, PUTs the photo to it with exactly `upload.headers` (no
    signature), and polls `status_url` until the manifest says processed with the photo's
-   SHA-256.
-3. Ingest handled no photo bytes: its upload counters are 0 and it wrote nothing to storage.
+   SHA-256, owned by the key's principal (from ingest's reservations/<id>.json: the
+   createobject event names no owner) with the visibility asked for; an anonymous GET of the
+   private image's rendition is refused.
+3. Ingest handled no photo bytes: its upload counters are 0 and the only objects it wrote are
+   the reservations, one per URL.
 4. The same bytes PUT again through the same PAR: a second createobject event, which the
    worker skips (same content); the manifest is unchanged and the worker logged one
    "image processed" per photo.
-5. The worker's own writes under renditions/ and manifests/, which the stand-in announces as
-   OCI would, start no work: every event the stand-in published is accounted for by the
+5. Ingest's reservations/ and the worker's own writes under renditions/ and manifests/, which
+   the stand-in announces as OCI would, start no work: every event the stand-in published is accounted for by the
    worker's outcomes, runs stay one per photo, nothing is dead-lettered.
 
 Broker address and topic naming as in replay_e2e.py.
@@ -35,8 +39,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from direct_upload_e2e import (assert_no_bytes_through_ingest, check_upload_contract,  # noqa: E402
-                               http, request_upload, status, wait_until_processed)
+from direct_upload_e2e import (api_key, assert_no_bytes_through_ingest,  # noqa: E402
+                               assert_owned, check_upload_contract, http, request_upload, status,
+                               wait_until_processed)
 from replay_e2e import ROOT, corpus_photos, log, test_main, wait_for  # noqa: E402
 
 OCI_TEST_SERVER = ROOT / "tests" / "storage" / "oci_test_server.py"
@@ -120,17 +125,20 @@ RENDITIONS = [{"name": "small", "width": 320, "height": 320, "fit": "fit", "form
 
 def scenario(h, args, oci):
     recipe = h.recipe("direct", RENDITIONS)
-    ingest = h.start("ingest", "fotogal-ingest", FOTOGAL_AUTH="none",
-                     FOTOGAL_UPLOAD_URLS="store", **oci.env)
+    auth_env, auth = api_key(h)
+    ingest = h.start("ingest", "fotogal-ingest", FOTOGAL_UPLOAD_URLS="store", **auth_env,
+                     **oci.env)
     worker = h.start("worker", "fotogal-worker", FOTOGAL_RECIPE=recipe,
                      FOTOGAL_TOPIC=h.topics["uploads"], FOTOGAL_GROUP=f"{h.prefix}-main",
                      **oci.env)
     photos = corpus_photos(args.corpus)[:args.images]
 
     # -- 2. a PAR for originals/<id>, an unsigned PUT through it, the manifest via status_url
-    grants = []
-    for photo in photos:
-        grant = request_upload(ingest, photo)
+    grants, asked = [], []
+    for i, photo in enumerate(photos):
+        visibility = "public" if i == 0 else None
+        grant = request_upload(ingest, photo, auth, visibility)
+        asked.append((grant, visibility))
         check_upload_contract(grant)
         upload = grant["upload"]
         assert upload["url"].startswith(f"{oci.endpoint}/p/"), upload["url"]
@@ -141,18 +149,19 @@ def scenario(h, args, oci):
     pars = oci.control("pars")
     assert sorted((p["accessType"], p["objectName"]) for p in pars) == \
         sorted(("ObjectWrite", g["key"]) for g, _ in grants), pars
-    wait_until_processed(h, ingest, grants)
+    wait_until_processed(h, ingest, grants, auth)
     log(f"{len(grants)} direct uploads through PARs processed; manifests shown by status_url")
+    assert_owned(h, ingest, asked, auth)
 
     # -- 3. no photo byte through ingest
-    assert_no_bytes_through_ingest(ingest)
+    assert_no_bytes_through_ingest(ingest, reservations=len(grants))
 
     # -- 4. the same bytes again through the same PAR: skipped, manifest unchanged
     runs = worker.metric("fotogal_pipeline_runs_total")
     assert runs == len(grants), f"pipeline ran {runs} times for {len(grants)} uploads"
     skipped = worker.metric("fotogal_events_total", 'outcome="skipped"')
     grant, photo = grants[0]
-    before = status(ingest, grant)
+    before = status(ingest, grant, auth)
     upload = grant["upload"]
     code, _ = http(upload["method"], upload["url"], photo.read_bytes(), upload["headers"])
     assert code == 200, code
@@ -160,17 +169,19 @@ def scenario(h, args, oci):
              lambda: worker.metric("fotogal_events_total", 'outcome="skipped"') > skipped, 60,
              h.procs)
     assert worker.metric("fotogal_pipeline_runs_total") == runs, "the same content ran again"
-    assert status(ingest, grant) == before, "the manifest changed"
+    assert status(ingest, grant, auth) == before, "the manifest changed"
     assert processed_log_lines(worker) == len(grants), "worker log: one 'image processed' each"
     log("the same bytes PUT again through the PAR: skipped, manifest unchanged")
 
-    # -- 5. the worker's renditions/ and manifests/ announced too: no work from them
+    # -- 5. ingest's reservations/, the worker's renditions/ and manifests/ announced too: no
+    # work from them
     wait_for("the worker to commit every createobject event",
              lambda: all(p["committed"] == p["end"] for p in
                          h.offsets(f"{h.prefix}-main", h.topics["uploads"])), 60, h.procs)
     stats = oci.control("stats")
     originals = len(grants) + 1  # each photo, and the second PUT
-    own_writes = len(grants) * (len(RENDITIONS) + 1)  # renditions/…, manifests/<id>.json
+    # reservations/<id>.json (ingest), renditions/…, manifests/<id>.json (the worker)
+    own_writes = len(grants) * (1 + len(RENDITIONS) + 1)
     assert stats["objects"] == len(grants) + own_writes, stats
     assert stats["events"] == originals + own_writes, stats
     outcomes = {o: worker.metric("fotogal_events_total", f'outcome="{o}"')
@@ -183,8 +194,8 @@ def scenario(h, args, oci):
     assert worker.metric("fotogal_bucket_events_skipped_total") == 0
     assert worker.metric("fotogal_pipeline_runs_total") == runs
     assert processed_log_lines(worker) == len(grants)
-    log(f"{stats['events']} createobject events: {originals} originals, {own_writes} about renditions/ "
-        f"and manifests/ that started no work; outcomes {outcomes}")
+    log(f"{stats['events']} createobject events: {originals} originals, {own_writes} about "
+        f"reservations/, renditions/ and manifests/ that started no work; outcomes {outcomes}")
 
 
 def main():

@@ -1,6 +1,6 @@
 // workers/bucket_event_scope.hpp: bucket events start work only for objects under the drop-off
 // prefix, never for the keys ingest and the pipeline write themselves (originals/,
-// renditions/, manifests/), and a skipped event is logged and counted.
+// renditions/, manifests/, reservations/), and a skipped event is logged and counted.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -54,7 +54,8 @@ TEST_CASE("bucket event scope: the pipeline's own keys are never in scope, whate
         CAPTURE(prefix);
         for (const char* key : {"originals/018f3a2b-4c5d-7e6f-8a9b-0c1d2e3f4a5b",
                                 "renditions/018f3a2b-4c5d-7e6f-8a9b-0c1d2e3f4a5b/thumb.jpg",
-                                "manifests/018f3a2b-4c5d-7e6f-8a9b-0c1d2e3f4a5b.json"}) {
+                                "manifests/018f3a2b-4c5d-7e6f-8a9b-0c1d2e3f4a5b.json",
+                                "reservations/018f3a2b-4c5d-7e6f-8a9b-0c1d2e3f4a5b.json"}) {
             CAPTURE(key);
             auto reason = bucket_event_out_of_scope(scope, key);
             REQUIRE(reason);

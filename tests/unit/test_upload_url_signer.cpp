@@ -10,8 +10,12 @@ using Query = std::vector<std::pair<std::string, std::string>>;
 
 namespace {
 
-const UploadGrant kGrant{"01939e0a-7b4c-7d2e-8f10-1234567890ab", 2'000'000'000, 5'000'000,
-                         "image/jpeg", "alice@example.com"};
+const UploadGrant kGrant{"01939e0a-7b4c-7d2e-8f10-1234567890ab",
+                         2'000'000'000,
+                         5'000'000,
+                         "image/jpeg",
+                         "alice@example.com",
+                         ""};
 
 // The decoded query of a signed path, as the HTTP layer hands it to the route.
 Query query_of(const std::string& path) {

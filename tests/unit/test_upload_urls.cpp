@@ -14,6 +14,7 @@
 #include "common/image_id.hpp"
 #include "common/storage/file_store.hpp"
 #include "common/storage/signing_crypto.hpp"
+#include "common/upload_reservation.hpp"
 #include "corpus.hpp"
 #include "ingest/routes.hpp"
 #include "recording_publisher.hpp"
@@ -26,11 +27,13 @@ namespace {
 
 const std::string kKeySecret = "upload-url-test-secret-0123456789";
 
-// A file store that also presigns, as s3:// and oci:// do: it records what it was asked.
+// A file store that also presigns, as s3:// and oci:// do: it records what it was asked, and
+// its writes fail (transient or not) when a test says so.
 class PresigningStore final : public storage::ObjectStore {
   public:
     explicit PresigningStore(storage::ObjectStore& inner) : inner_(inner) {}
     void put(const std::string& k, std::span<const std::uint8_t> b, const std::string& t) override {
+        if (failing_writes) throw storage::StorageError("put " + k + " failed", *failing_writes);
         inner_.put(k, b, t);
     }
     std::optional<std::vector<std::uint8_t>> get(const std::string& k) override {
@@ -54,6 +57,7 @@ class PresigningStore final : public storage::ObjectStore {
             "https://bucket.example/" + key + "?X-Amz-Signature=abc",
             {{"Content-Type", conditions.content_type}, {"x-amz-meta-owner", conditions.owner}}};
     }
+    std::optional<bool> failing_writes;  // whether the failure is transient
     std::string asked_key;
     std::chrono::seconds asked_ttl{0};
     storage::UploadConditions asked;
@@ -241,6 +245,8 @@ TEST_CASE("upload URLs: bad requests, limits and credentials are refused as JSON
     CHECK(error_code(post(R"({"content_type": "image/jpeg\r\nX-Evil: 1"})")) == "bad_content_type");
     CHECK(error_code(post(R"({"size": -5})")) == "bad_size");
     CHECK(error_code(post(R"({"size": 0})")) == "bad_size");
+    CHECK(error_code(post(R"({"visibility": "friends"})")) == "bad_visibility");
+    CHECK(error_code(post(R"({"visibility": true})")) == "bad_visibility");
     auto big = post(R"({"content_type": "image/jpeg", "size": 200001})");
     CHECK(big->status == 413);
     CHECK(error_code(big) == "too_large");
@@ -302,4 +308,69 @@ TEST_CASE("upload URLs: a configured public URL is the base of ingest's own URLs
     json answer = ingest.reserve();
     CHECK(answer.at("upload").at("url").get<std::string>().starts_with(
         "https://photos.example.com/api/v1/uploads/" + answer.at("id").get<std::string>() + "?"));
+}
+
+TEST_CASE("upload URLs: a store URL is handed out only once the reservation names the owner") {
+    Ingest ingest(true);
+    json answer =
+        ingest.reserve(R"({"content_type": "image/jpeg", "size": 12345, "visibility": "public"})");
+    const std::string id = answer.at("id");
+    // Written before the answer: the 201 is in hand, so is the reservation.
+    auto bytes = ingest.files.get("reservations/" + id + ".json");
+    REQUIRE(bytes);
+    auto reservation = parse_reservation(std::string(bytes->begin(), bytes->end()));
+    REQUIRE(reservation);
+    CHECK(reservation->image_id == id);
+    CHECK(reservation->owner == std::optional<std::string>("alice"));
+    CHECK(reservation->visibility == "public");
+    CHECK(reservation->content_type == "image/jpeg");
+    CHECK(reservation->max_bytes == 12345);
+    CHECK(reservation->expires_at == answer.at("upload").at("expires_at"));
+    auto asked_nothing = parse_reservation([&] {
+        auto b = ingest.files.get("reservations/" + ingest.reserve().at("id").get<std::string>() +
+                                  ".json");
+        REQUIRE(b);
+        return std::string(b->begin(), b->end());
+    }());
+    REQUIRE(asked_nothing);
+    CHECK(asked_nothing->visibility == "private");  // an owner's image is private unless asked
+
+    // Ingest's own URL announces the owner itself: no reservation, the visibility signed.
+    ingest.edge.upload_urls.mode = ingest::UploadUrlMode::ingest;
+    std::string body = bmp();
+    json own = ingest.reserve(R"({"content_type": "image/bmp", "visibility": "public"})");
+    CHECK_FALSE(ingest.files.head("reservations/" + own.at("id").get<std::string>() + ".json"));
+    auto res = put(ingest, own.at("upload").at("url"), body, "image/bmp");
+    REQUIRE(res);
+    CHECK_MESSAGE(res->status == 202, res->body);
+    REQUIRE(ingest.publisher.sent.size() == 1);
+    CHECK(ingest.publisher.sent[0].value.at("data").at("attributes").at("visibility") == "public");
+    std::string url = own.at("upload").at("url");
+    url.replace(url.find("visibility=public"), 17, "visibility=private");
+    CHECK(error_code(put(ingest, url, body, "image/bmp")) == "bad_signature");
+}
+
+TEST_CASE("upload URLs: a reservation the store does not take means no URL") {
+    Ingest ingest(true);
+    auto post = [&] {
+        auto res = ingest.client().Post("/v1/uploads", R"({"content_type": "image/jpeg"})",
+                                        "application/json");
+        REQUIRE(res);
+        return res;
+    };
+    ingest.presigning.failing_writes = true;  // the store does not answer
+    auto busy = post();
+    CHECK(busy->status == 503);
+    CHECK(error_code(busy) == "unavailable");
+    CHECK(busy->get_header_value("Retry-After") == "5");
+    CHECK(busy->get_header_value("Location").empty());
+    CHECK(busy->body.find(ingest.presigning.asked_key) == std::string::npos);  // no URL, no key
+    CHECK_FALSE(json::parse(busy->body).contains("upload"));
+
+    ingest.presigning.failing_writes = false;  // the store refuses for good
+    auto refused = post();
+    CHECK(refused->status == 500);
+    CHECK(error_code(refused) == "storage_refused");
+    CHECK_FALSE(json::parse(refused->body).contains("upload"));
+    CHECK(ingest.publisher.sent.empty());
 }
