@@ -32,23 +32,30 @@ std::vector<std::uint8_t> png_start(std::uint32_t w, std::uint32_t h, int depth,
 
 }  // namespace
 
-TEST_CASE("memory estimate: a 22 MP baseline JPEG, shrunk on load to 3/8 for the 2048 box") {
-    // mei_Issue_266.jpg of the corpus: 5760 x 3840, 2,270,597 bytes.
+TEST_CASE("memory estimate: a 22 MP baseline JPEG, decoded at full size for the 2048 box") {
+    // mei_Issue_266.jpg of the corpus: 5760 x 3840, 2,270,597 bytes. 1/2 would leave 2880,
+    // under twice 2048, so it decodes at full size.
     Recipe recipe = default_recipe();
     MemoryEstimate e = estimate_memory(header(formats::ImageFormat::jpeg, 5760, 3840),
                                        PixelLayout{3, 1, false, true, 0}, recipe, 2'270'597);
-    CHECK(e.decode_width == 2160);  // 3/8: the smallest DCT scale still covering 2048 x 1365
-    CHECK(e.decode_height == 1440);
-    CHECK(e.decoded_bytes == 2160ull * 1440 * 3);
-    CHECK(e.srgb_bytes == 2160ull * 1440 * 3);
+    CHECK(e.decode_width == 5760);
+    CHECK(e.decode_height == 3840);
+    CHECK(e.decoded_bytes == 5760ull * 3840 * 3);
+    CHECK(e.srgb_bytes == 5760ull * 3840 * 3);
     // analysis 512x512 + large 2048x1365 + medium 1024x683 + small 512x341 + thumb
     // (384x256 scaled, 256x256 cropped), 4 bytes a pixel.
     CHECK(e.rendition_bytes ==
           4ull * (512 * 512 + 2048 * 1365 + 1024 * 683 + 512 * 341 + 384 * 256 + 256 * 256));
     CHECK(e.total ==
           2'270'597 + 2 * e.decoded_bytes + e.srgb_bytes + e.rendition_bytes + kPerImageOverhead);
-    CHECK(e.total > 50ull << 20);  // about 52 MiB: 8 such photos fit in 512 MiB, 10 do not
-    CHECK(e.total < 56ull << 20);
+    CHECK(e.total > 210ull << 20);  // about 216 MiB: 2 such photos fit in 512 MiB, 3 do not
+    CHECK(e.total < 220ull << 20);
+    // Without the 2048 box, 1/2 leaves twice 1024: 2880 x 1920.
+    recipe.renditions.erase(recipe.renditions.begin());
+    MemoryEstimate half = estimate_memory(header(formats::ImageFormat::jpeg, 5760, 3840),
+                                          PixelLayout{3, 1, false, true, 0}, recipe, 2'270'597);
+    CHECK(half.decode_width == 2880);
+    CHECK(half.decode_height == 1920);
 }
 
 TEST_CASE("memory estimate: a progressive JPEG keeps the full-size coefficients") {

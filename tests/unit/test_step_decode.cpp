@@ -7,44 +7,59 @@ using fotogal::pipeline::ColourModel;
 using fotogal::test::corpus_through;
 using fotogal::test::failure_code;
 
-TEST_CASE("decode: JPEGs shrink on load to the smallest M/8 scale covering every rendition") {
-    // 4608x3456 with a 2048 box: 4/8 gives 2304x1728, 3/8 would be 1728 wide, too small.
-    auto big = corpus_through("decode", "photos/mei_Kodak_Easyshare_M5370.jpg");
+namespace {
+
+// The default recipe without its 2048 px rendition: 1024 px is the largest size left, so
+// photos of the corpus (up to 6000 px) leave room to shrink on load.
+fotogal::pipeline::Recipe recipe_up_to_1024() {
+    auto recipe = fotogal::pipeline::default_recipe();
+    REQUIRE(recipe.renditions.front().width == 2048);
+    recipe.renditions.erase(recipe.renditions.begin());
+    return recipe;
+}
+
+}  // namespace
+
+TEST_CASE("decode: JPEGs shrink on load by 1/2, 1/4 or 1/8, leaving twice every rendition") {
+    // 4608x3456 with a 1024 box: 4/8 gives 2304x1728, at least twice 1024x768.
+    auto big =
+        corpus_through("decode", "photos/mei_Kodak_Easyshare_M5370.jpg", recipe_up_to_1024());
     CHECK(big->job->decode_numerator == 1);
     CHECK(big->job->decode_denominator == 2);
     CHECK(big->job->image.cols == 2304);
     CHECK(big->job->image.rows == 1728);
-    // 3648x2736: 1/2 would give 1824 < 2048, so OpenCV's scales would decode at full size;
-    // 5/8 gives 2280x1710, under half the pixels.
-    auto s90 = corpus_through("decode", "photos/mei_Canon_Powershot_S90.jpg");
-    CHECK(s90->job->decode_numerator == 5);
-    CHECK(s90->job->decode_denominator == 8);
-    CHECK(s90->job->image.cols == 2280);
-    CHECK(s90->job->image.rows == 1710);
-    // 1800x1200 fits the largest rendition unscaled: no reduction.
-    auto small = corpus_through("decode", "orientation/Landscape_1.jpg");
-    CHECK(small->job->decode_numerator == 1);
-    CHECK(small->job->decode_denominator == 1);
-    CHECK(small->job->image.cols == 1800);
+    // 3648x2736: 4/8 would give 1824, under twice 1024, so it decodes at full size.
+    auto s90 = corpus_through("decode", "photos/mei_Canon_Powershot_S90.jpg", recipe_up_to_1024());
+    CHECK(s90->job->decode_numerator == 1);
+    CHECK(s90->job->decode_denominator == 1);
+    CHECK(s90->job->image.cols == 3648);
+    // With the 2048 px rendition no photo of the corpus is large enough to shrink.
+    auto full = corpus_through("decode", "photos/mei_Kodak_Easyshare_M5370.jpg");
+    CHECK(full->job->decode_numerator == 1);
+    CHECK(full->job->decode_denominator == 1);
+    CHECK(full->job->image.cols == 4608);
 }
 
 TEST_CASE("decode: the scale is chosen in stored orientation for rotated photos") {
-    // Stored 4928x3264 with orientation 8, seen as 3264x4928: large is 1356x2048, so the
-    // stored width must stay >= 2048: 4/8 gives 2464x1632 (3/8 would be 1848 wide).
-    auto leica = corpus_through("decode", "photos/mei_Leica_T_Typ_701.jpg");
+    // Stored 4928x3264 with orientation 8, seen as 3264x4928: medium is 678x1024, so the
+    // stored width must stay >= 2048 and the height >= 1356: 4/8 gives 2464x1632. Taken in the
+    // upright orientation, 1632 would fall short of twice 1024 and it would not shrink.
+    auto leica = corpus_through("decode", "photos/mei_Leica_T_Typ_701.jpg", recipe_up_to_1024());
     CHECK(leica->job->image.cols == 2464);
     CHECK(leica->job->image.rows == 1632);
 }
 
-TEST_CASE("jpeg_scale_eighths: the smallest M/8 that still covers the need, rounding up") {
+TEST_CASE("jpeg_scale_eighths: the smallest of 1/8, 2/8, 4/8 leaving twice the need, else 8/8") {
     using fotogal::pipeline::jpeg_scale_eighths;
-    CHECK(jpeg_scale_eighths(4608, 3456, 2048, 1536) == 4);
-    CHECK(jpeg_scale_eighths(3648, 2736, 2048, 1536) == 5);
+    CHECK(jpeg_scale_eighths(4608, 3456, 2048, 1536) == 8);  // 4/8 leaves only 1.1x
+    CHECK(jpeg_scale_eighths(8192, 6144, 2048, 1536) == 4);
+    CHECK(jpeg_scale_eighths(16384, 12288, 2048, 1536) == 2);  // exactly twice is enough
+    CHECK(jpeg_scale_eighths(16385, 12288, 2048, 1537) == 4);
     CHECK(jpeg_scale_eighths(1800, 1200, 1800, 1200) == 8);
-    CHECK(jpeg_scale_eighths(16384, 12288, 2048, 1536) == 1);
     CHECK(jpeg_scale_eighths(100, 100, 0, 0) == 1);
-    CHECK(jpeg_scale_eighths(17, 17, 3, 3) == 1);  // 17/8 rounds up to 3
-    CHECK(jpeg_scale_eighths(17, 17, 4, 4) == 2);  // 34/8 rounds up to 5
+    CHECK(jpeg_scale_eighths(48, 48, 3, 3) == 1);  // 48/8 = 6, twice 3
+    CHECK(jpeg_scale_eighths(41, 41, 3, 3) == 1);  // 41/8 rounds up to 6
+    CHECK(jpeg_scale_eighths(40, 40, 3, 3) == 2);  // 40/8 = 5 falls short; 80/8 = 10
 }
 
 TEST_CASE("decode: pixels stay as stored until to_srgb: CMYK raw, grey, 16-bit, alpha") {

@@ -30,8 +30,7 @@ struct Output {
 // A rendition's pixels between the resize steps and the encode step.
 struct RenditionImage {
     const RenditionSpec* spec = nullptr;
-    cv::Mat pixels;   // finished (sharpened), what the encode step writes
-    cv::Mat reduced;  // before the final sharpening: what smaller sizes are reduced from
+    cv::Mat pixels;  // what the encode step writes, and what smaller sizes are reduced from
 };
 
 struct Job {
@@ -64,10 +63,5 @@ struct Job {
     nlohmann::json crops = nlohmann::json::object();  // thumbnail: cover crop and why, per name
     nlohmann::json timings_ms = nlohmann::json::object();
 };
-
-// Whether the decoder already scaled the picture down (JPEG DCT scaling, decode step).
-inline bool shrunk_on_load(const Job& job) {
-    return job.decode_numerator != job.decode_denominator;
-}
 
 }  // namespace fotogal::pipeline

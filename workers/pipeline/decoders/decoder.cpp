@@ -9,10 +9,10 @@
 namespace fotogal::pipeline {
 
 int jpeg_scale_eighths(int w, int h, int need_w, int need_h) {
-    for (int m = 1; m < 8; ++m) {
+    for (int m : {1, 2, 4}) {
         // libjpeg: output size = ceil(size * m / 8).
         long dw = (static_cast<long>(w) * m + 7) / 8, dh = (static_cast<long>(h) * m + 7) / 8;
-        if (dw >= need_w && dh >= need_h) return m;
+        if (dw >= 2L * need_w && dh >= 2L * need_h) return m;
     }
     return 8;
 }

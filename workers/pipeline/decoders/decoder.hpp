@@ -35,8 +35,10 @@ DecodedImage decode_jp2(Bytes bytes, const DecodeRequest& request);
 // Dispatches on the sniffed format; a format without a decoder fails as unsupported_format.
 DecodedImage decode_image(formats::ImageFormat format, Bytes bytes, const DecodeRequest& request);
 
-// The smallest M in 1..8 such that a w x h JPEG decoded at M/8 (libjpeg rounds up) is still
-// at least need_w x need_h.
+// The smallest M of 1, 2 and 4 such that a w x h JPEG decoded at M/8 (libjpeg rounds up) is
+// still at least twice need_w x need_h, else 8 (no shrink). libjpeg's DCT scaling is a block
+// filter that softens; leaving a factor of two to the Lanczos reduction keeps renditions as
+// crisp as libvips', which shrinks on load by the same rule.
 int jpeg_scale_eighths(int w, int h, int need_w, int need_h);
 
 }  // namespace fotogal::pipeline

@@ -28,12 +28,12 @@ cv::Mat to_bgr8(const cv::Mat& image) {
 }  // namespace
 
 // A small 8-bit BGR copy of the upright picture, from the smallest reduction made so far that
-// still covers it (unsharpened: the taggers measure the picture, not our delivery sharpening).
+// still covers it.
 void analysis(Job& job) {
     const cv::Mat* source = &job.image;
     cv::Size target = fit_longest_side(job.image.size(), kAnalysisSide);
     for (const auto& r : job.renditions) {
-        const cv::Mat& m = r.reduced;
+        const cv::Mat& m = r.pixels;
         if (m.cols >= target.width && m.rows >= target.height && m.total() < source->total())
             source = &m;
     }

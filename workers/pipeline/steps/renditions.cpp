@@ -6,9 +6,9 @@
 
 namespace fotogal::pipeline::steps {
 
-// Largest first, each reduced from the previous reduction (the nearest larger picture, far
-// cheaper than the decoded one) and only then sharpened: the chain carries unsharpened area
-// reductions, so neither blur nor sharpening compounds from size to size (resample.hpp).
+// Largest first, each reduced from the previous rendition: the nearest larger picture, far
+// cheaper to read than the decoded one. Nothing is sharpened, so nothing compounds from size to
+// size; the Lanczos kernel keeps what a reduction can keep (resample.hpp).
 void renditions(Job& job) {
     std::vector<const RenditionSpec*> fits;
     for (const auto& spec : job.recipe.renditions)
@@ -18,13 +18,10 @@ void renditions(Job& job) {
         return scaled_size(*a, w, h).area() > scaled_size(*b, w, h).area();
     });
     cv::Mat source = job.image;
-    bool source_shrunk_on_load = shrunk_on_load(job);
     for (const RenditionSpec* spec : fits) {
         cv::Mat reduced = reduce(source, rendition_size(*spec, w, h));
-        cv::Mat finished = crisp_reduction(reduced, source.size(), source_shrunk_on_load);
-        job.renditions.push_back({spec, finished, reduced});
+        job.renditions.push_back({spec, reduced});
         source = reduced;
-        source_shrunk_on_load = false;
     }
 }
 

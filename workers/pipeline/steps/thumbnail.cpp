@@ -8,12 +8,11 @@ namespace fotogal::pipeline::steps {
 
 namespace {
 
-// The smallest picture reduced so far that still covers `needed`, to reduce from: an
-// unsharpened reduction, so the thumbnail is sharpened once, like every rendition.
+// The smallest picture reduced so far that still covers `needed`, to reduce from.
 cv::Mat best_source(const Job& job, cv::Size needed) {
     cv::Mat best = job.image;
     for (const auto& r : job.renditions) {
-        const cv::Mat& m = r.reduced;
+        const cv::Mat& m = r.pixels;
         if (m.cols >= needed.width && m.rows >= needed.height && m.total() < best.total()) best = m;
     }
     return best;
@@ -40,10 +39,7 @@ void thumbnail(Job& job) {
                                 {"width", crop.rect.width},
                                 {"height", crop.rect.height},
                                 {"reason", crop.reason}};
-        cv::Mat cut = resized(crop.rect).clone();
-        bool from_shrunk_decode = source.data == job.image.data && shrunk_on_load(job);
-        cv::Mat finished = crisp_reduction(cut, source.size(), from_shrunk_decode);
-        job.renditions.push_back({&spec, finished, cut});
+        job.renditions.push_back({&spec, resized(crop.rect).clone()});
     }
 }
 
