@@ -8,7 +8,7 @@
 //
 // Usage (a tagger's resource, built once per worker in its load hook):
 //   auto onnx = dnn::read_model(dnn::kYuNet);  // model_files.hpp: verified bytes
-//   dnn::NetPool pool([onnx] { return cv::dnn::readNetFromONNX(onnx); }, {640, 640});
+//   dnn::NetPool pool([onnx] { return cv::dnn::readNetFromONNX(onnx); }, {512, 512});
 //   ...
 //   dnn::NetPool::Lease net = pool.lease();  // in run(): waits only when max_nets are out
 //   net->setInput(blob);                     // blob of pool.input_size(), always the same
