@@ -13,6 +13,7 @@
 #include "recording_publisher.hpp"
 #include "replay/replay_decision.hpp"
 #include "temp_dir.hpp"
+#include "worker_with_original.hpp"
 #include "workers/image_event_handler.hpp"
 #include "workers/image_ownership.hpp"
 
@@ -41,19 +42,7 @@ events::ImageRequest parsed(const json& event) {
     return std::get<events::ImageRequest>(p);
 }
 
-struct Worker {
-    test::TempDir dir;
-    storage::FileStore store{dir.path()};
-    test::RecordingPublisher publisher;
-    pipeline::Recipe recipe = pipeline::default_recipe();
-    worker::HandlerContext ctx{store, publisher, recipe, {"results", "dlq"}, "/test"};
-    std::string id = new_image_id();
-    std::int64_t offset = 0;
-
-    Worker() {
-        store.put(keys::original(id), test::read_corpus("orientation/Landscape_1.jpg"),
-                  "image/jpeg");
-    }
+struct Worker : test::WorkerWithOriginal {
     worker::Outcome handle(const json& event) {
         return worker::handle_message(ctx, {"uploads", 0, offset++, id, event.dump()});
     }

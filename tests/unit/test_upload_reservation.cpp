@@ -14,6 +14,7 @@
 #include "log_capture.hpp"
 #include "recording_publisher.hpp"
 #include "temp_dir.hpp"
+#include "worker_with_original.hpp"
 #include "workers/bucket_event_scope.hpp"
 #include "workers/image_event_handler.hpp"
 #include "workers/image_ownership.hpp"
@@ -36,19 +37,7 @@ void put_text(storage::ObjectStore& store, const std::string& key, const std::st
 }
 
 // A worker whose bucket holds one original that arrives by the bucket's own event.
-struct Bucket {
-    test::TempDir dir;
-    storage::FileStore store{dir.path()};
-    test::RecordingPublisher publisher;
-    pipeline::Recipe recipe = pipeline::default_recipe();
-    worker::HandlerContext ctx{store, publisher, recipe, {"results", "dlq"}, "/test"};
-    std::string id = new_image_id();
-    std::int64_t offset = 0;
-
-    Bucket() {
-        store.put(keys::original(id), test::read_corpus("orientation/Landscape_1.jpg"),
-                  "image/jpeg");
-    }
+struct Bucket : test::WorkerWithOriginal {
     void reserve(const UploadReservation& r) {
         put_text(store, keys::reservation(r.image_id), reservation_json(r).dump());
     }
