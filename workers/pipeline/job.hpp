@@ -64,4 +64,16 @@ struct Job {
     nlohmann::json timings_ms = nlohmann::json::object();
 };
 
+// The smallest picture made so far (the decoded one, or a rendition) that still covers
+// `needed`: what a smaller picture is reduced from, far cheaper to read than the decoded one.
+inline const cv::Mat& smallest_covering(const Job& job, cv::Size needed) {
+    const cv::Mat* best = &job.image;
+    for (const auto& r : job.renditions) {
+        const cv::Mat& m = r.pixels;
+        if (m.cols >= needed.width && m.rows >= needed.height && m.total() < best->total())
+            best = &m;
+    }
+    return *best;
+}
+
 }  // namespace fotogal::pipeline

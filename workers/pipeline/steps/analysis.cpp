@@ -30,18 +30,13 @@ cv::Mat to_bgr8(const cv::Mat& image) {
 // A small 8-bit BGR copy of the upright picture, from the smallest reduction made so far that
 // still covers it.
 void analysis(Job& job) {
-    const cv::Mat* source = &job.image;
     cv::Size target = fit_longest_side(job.image.size(), kAnalysisSide);
-    for (const auto& r : job.renditions) {
-        const cv::Mat& m = r.pixels;
-        if (m.cols >= target.width && m.rows >= target.height && m.total() < source->total())
-            source = &m;
-    }
+    const cv::Mat& source = smallest_covering(job, target);
     cv::Mat resized;
-    if (std::abs(source->cols - target.width) <= 1 && std::abs(source->rows - target.height) <= 1)
-        resized = *source;
+    if (std::abs(source.cols - target.width) <= 1 && std::abs(source.rows - target.height) <= 1)
+        resized = source;
     else
-        cv::resize(*source, resized, target, 0, 0, cv::INTER_AREA);
+        cv::resize(source, resized, target, 0, 0, cv::INTER_AREA);
     job.analysis = to_bgr8(resized);
 }
 

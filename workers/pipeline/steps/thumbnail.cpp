@@ -6,20 +6,6 @@
 
 namespace fotogal::pipeline::steps {
 
-namespace {
-
-// The smallest picture reduced so far that still covers `needed`, to reduce from.
-cv::Mat best_source(const Job& job, cv::Size needed) {
-    cv::Mat best = job.image;
-    for (const auto& r : job.renditions) {
-        const cv::Mat& m = r.pixels;
-        if (m.cols >= needed.width && m.rows >= needed.height && m.total() < best.total()) best = m;
-    }
-    return best;
-}
-
-}  // namespace
-
 // Cover renditions: scale until the box is filled, then cut the box where it keeps the
 // faces, else the most salient part, else the middle (smart_crop.hpp).
 void thumbnail(Job& job) {
@@ -29,8 +15,7 @@ void thumbnail(Job& job) {
         if (spec.fit != Fit::cover) continue;
         cv::Size scaled = scaled_size(spec, w, h);
         cv::Size final_size = rendition_size(spec, w, h);
-        cv::Mat source = best_source(job, scaled);
-        cv::Mat resized = reduce(source, scaled);
+        cv::Mat resized = reduce(smallest_covering(job, scaled), scaled);
         if (saliency.empty() && job.faces.empty() && final_size != scaled)
             saliency = spectral_residual_saliency(job.analysis.empty() ? resized : job.analysis);
         CropChoice crop = choose_crop(scaled, final_size, job.faces, saliency);
