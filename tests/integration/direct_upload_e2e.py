@@ -35,7 +35,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 import uuid
@@ -175,6 +174,39 @@ def assert_owned(h, ingest, grants, auth):
     log(f"{len(grants)} images owned by {PRINCIPAL}; private ones refused to anonymous callers")
 
 
+def put_directly(ingest, photos, auth, target, check_url=lambda upload: None):
+    """For each photo an upload URL (the first asked public, the others left to the default),
+    its contract checked (and `check_url(upload)`), then the photo's bytes PUT straight to
+    `target` (the bucket, a PAR). Returns the (grant, photo) and (grant, visibility asked)
+    pairs."""
+    grants, asked = [], []
+    for i, photo in enumerate(photos):
+        visibility = "public" if i == 0 else None
+        grant = request_upload(ingest, photo, auth, visibility)
+        check_upload_contract(grant)
+        upload = grant["upload"]
+        check_url(upload)
+        code, body = http(upload["method"], upload["url"], photo.read_bytes(), upload["headers"])
+        assert code == 200, f"PUT to {target}: HTTP {code} {body[:300]!r}"
+        grants.append((grant, photo))
+        asked.append((grant, visibility))
+    return grants, asked
+
+
+def put_again_until_skipped(h, worker, grant, photo, event):
+    """A client retrying its upload: the same bytes PUT again with the same URL. Waits for the
+    `event` that raises to be skipped, and checks the pipeline did not run again."""
+    runs = worker.metric("fotogal_pipeline_runs_total")
+    skipped = worker.metric("fotogal_events_total", 'outcome="skipped"')
+    upload = grant["upload"]
+    code, _ = http(upload["method"], upload["url"], photo.read_bytes(), upload["headers"])
+    assert code == 200, code
+    wait_for(f"the second PUT's {event} to be skipped",
+             lambda: worker.metric("fotogal_events_total", 'outcome="skipped"') > skipped, 60,
+             h.procs)
+    assert worker.metric("fotogal_pipeline_runs_total") == runs, "the same content ran again"
+
+
 def run(h, args):
     h.ensure_broker()
     uploads = h.topics["uploads"]
@@ -202,16 +234,7 @@ def scenario(h, args, s3):
     photos = corpus_photos(args.corpus)[:args.images]
 
     # -- 2. upload URL, PUT straight to the bucket, manifest via the status URL
-    grants, asked = [], []
-    for i, photo in enumerate(photos):
-        visibility = "public" if i == 0 else None
-        grant = request_upload(ingest, photo, auth, visibility)
-        check_upload_contract(grant)
-        upload = grant["upload"]
-        code, body = http(upload["method"], upload["url"], photo.read_bytes(), upload["headers"])
-        assert code == 200, f"PUT to the upload URL: HTTP {code} {body[:300]!r}"
-        grants.append((grant, photo))
-        asked.append((grant, visibility))
+    grants, asked = put_directly(ingest, photos, auth, "the upload URL")
     wait_until_processed(h, ingest, grants, auth)
     log(f"{len(grants)} direct uploads processed; manifests shown by the status URL")
     reservation = f"/{bucket}/reservations/{grants[1][0]['id']}.json"
@@ -224,18 +247,11 @@ def scenario(h, args, s3):
 
     # -- 4. the same bytes again: one more notification, no second processing
     runs = worker.metric("fotogal_pipeline_runs_total")
-    skipped = worker.metric("fotogal_events_total", 'outcome="skipped"')
     assert runs == len(grants), f"pipeline ran {runs} times for {len(grants)} uploads"
     grant, photo = grants[0]
     manifest_path = f"/{bucket}/manifests/{grant['id']}.json"
     before = http("GET", s3.signer.presign("GET", manifest_path))
-    upload = grant["upload"]  # a client retrying its upload with the same URL
-    code, _ = http(upload["method"], upload["url"], photo.read_bytes(), upload["headers"])
-    assert code == 200, code
-    wait_for("the second PUT's notification to be skipped",
-             lambda: worker.metric("fotogal_events_total", 'outcome="skipped"') > skipped, 60,
-             h.procs)
-    assert worker.metric("fotogal_pipeline_runs_total") == runs, "the same content ran again"
+    put_again_until_skipped(h, worker, grant, photo, "notification")
     assert http("GET", s3.signer.presign("GET", manifest_path)) == before
     log("the same bytes PUT again: skipped, manifest unchanged")
 

@@ -40,7 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from direct_upload_e2e import (api_key, assert_no_bytes_through_ingest,  # noqa: E402
-                               assert_owned, check_upload_contract, http, request_upload, status,
+                               assert_owned, http, put_again_until_skipped, put_directly, status,
                                wait_until_processed)
 from replay_e2e import ROOT, corpus_photos, log, test_main, wait_for  # noqa: E402
 
@@ -134,18 +134,11 @@ def scenario(h, args, oci):
     photos = corpus_photos(args.corpus)[:args.images]
 
     # -- 2. a PAR for originals/<id>, an unsigned PUT through it, the manifest via status_url
-    grants, asked = [], []
-    for i, photo in enumerate(photos):
-        visibility = "public" if i == 0 else None
-        grant = request_upload(ingest, photo, auth, visibility)
-        asked.append((grant, visibility))
-        check_upload_contract(grant)
-        upload = grant["upload"]
+    def a_par(upload):
         assert upload["url"].startswith(f"{oci.endpoint}/p/"), upload["url"]
         assert "authorization" not in {k.lower() for k in upload["headers"]}, upload
-        code, body = http(upload["method"], upload["url"], photo.read_bytes(), upload["headers"])
-        assert code == 200, f"PUT to the PAR: HTTP {code} {body[:300]!r}"
-        grants.append((grant, photo))
+
+    grants, asked = put_directly(ingest, photos, auth, "the PAR", a_par)
     pars = oci.control("pars")
     assert sorted((p["accessType"], p["objectName"]) for p in pars) == \
         sorted(("ObjectWrite", g["key"]) for g, _ in grants), pars
@@ -159,16 +152,9 @@ def scenario(h, args, oci):
     # -- 4. the same bytes again through the same PAR: skipped, manifest unchanged
     runs = worker.metric("fotogal_pipeline_runs_total")
     assert runs == len(grants), f"pipeline ran {runs} times for {len(grants)} uploads"
-    skipped = worker.metric("fotogal_events_total", 'outcome="skipped"')
     grant, photo = grants[0]
     before = status(ingest, grant, auth)
-    upload = grant["upload"]
-    code, _ = http(upload["method"], upload["url"], photo.read_bytes(), upload["headers"])
-    assert code == 200, code
-    wait_for("the second PUT's createobject event to be skipped",
-             lambda: worker.metric("fotogal_events_total", 'outcome="skipped"') > skipped, 60,
-             h.procs)
-    assert worker.metric("fotogal_pipeline_runs_total") == runs, "the same content ran again"
+    put_again_until_skipped(h, worker, grant, photo, "createobject event")
     assert status(ingest, grant, auth) == before, "the manifest changed"
     assert processed_log_lines(worker) == len(grants), "worker log: one 'image processed' each"
     log("the same bytes PUT again through the PAR: skipped, manifest unchanged")
